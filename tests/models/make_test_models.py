@@ -624,14 +624,14 @@ class Pipeline:
             ids1 = self.bpe.encode(text, self.bpe.pad_id("<|endoftext|>"))
             ids2 = self.bpe.encode(text, self.bpe.pad_id("!"))
             with torch.no_grad():
-                o1 = self.m["text_encoder"](torch.tensor([ids1], dtype=torch.int32))
-                o2 = self.m["text_encoder_2"](torch.tensor([ids2], dtype=torch.int32))
+                o1 = self.m["text_encoder"](torch.tensor([ids1], dtype=ids_dtype(s)))
+                o2 = self.m["text_encoder_2"](torch.tensor([ids2], dtype=ids_dtype(s)))
             # penultimate hidden states of both encoders, side by side; pooled = encoder 2's projection
             hidden = torch.cat([o1[2 + s["te_layers"] - 1], o2[2 + s["te2_layers"] - 1]], dim=-1)
             return hidden, o2[0], {"tokenizer": ids1, "tokenizer_2": ids2}
         ids = self.bpe.encode(text, self.bpe.pad_id(s["pad_token"]))
         with torch.no_grad():
-            out = self.m["text_encoder"](torch.tensor([ids], dtype=torch.int32))
+            out = self.m["text_encoder"](torch.tensor([ids], dtype=ids_dtype(s)))
         return out[0].to(torch.float32), None, {"tokenizer": ids}
 
     def unet(self, latent_in, t, hidden, text_embeds, time_ids, w_embedding):
@@ -662,7 +662,8 @@ class Pipeline:
                   "classifier_free_guidance": cfg, "scheduler": "lcm" if s["kind"] == "lcm" else "euler",
                   "scheduler_settings": {"timestep_spacing": sched.spacing, "prediction_type": sched.prediction,
                                          "beta_schedule": s["scheduler"]["beta_schedule"]},
-                  "unet_timestep_dtype": s["timestep_dtype"], "token_ids": {"prompt": cond_ids}}
+                  "unet_timestep_dtype": s["timestep_dtype"],
+                  "input_ids_dtype": s.get("input_ids_dtype", "int32"), "token_ids": {"prompt": cond_ids}}
         hidden, pooled = cond, cond_pooled
         if cfg:
             unc, unc_pooled, unc_ids = self.encode_prompt(negative)
@@ -792,11 +793,15 @@ SPECS = {
     "sdxl-turbo": dict(name="sdxl-turbo", residual=0.06, kind="sdxl", layout="optimum", seed=2301, dim=32, dim2=48, proj=40,
                        add_time_dim=8, te_layers=2, te2_layers=2, heads=2, pad_token="<|endoftext|>",
                        timestep_dtype="float32", scheduler=SDXL_TURBO_SCHEDULER, scaling_factor=0.13025,
-                       sample_size=64, vae_parameters=True),
+                       sample_size=64, vae_parameters=True, input_ids_dtype="int64"),
     "lcm": dict(name="lcm", residual=0.15, kind="lcm", layout="optimum", seed=2401, dim=32, te_layers=2, heads=2,
                 pad_token="<|endoftext|>", timestep_dtype="float32", scheduler=LCM_SCHEDULER,
                 scaling_factor=0.18215, sample_size=64, time_cond_dim=256),
 }
+
+
+def ids_dtype(spec):
+    return torch.int64 if spec.get("input_ids_dtype") == "int64" else torch.int32
 
 
 def build_modules(spec, vocab_size):
@@ -849,7 +854,7 @@ def export_model(spec, m, folder, vocab_size):
     wrap = Fp16Boundary if fp16 else (lambda x: x)
     optimum = spec["layout"] == "optimum"
     graphs = {}
-    ids = torch.zeros(1, MAX_TOKENS, dtype=torch.int32)
+    ids = torch.zeros(1, MAX_TOKENS, dtype=ids_dtype(spec))
     ids[0, :3] = torch.tensor([vocab_size - 2, 5, vocab_size - 1])
 
     def te_axes(names):
@@ -1029,11 +1034,16 @@ REFERENCES = {
              dict(prompt="rusty metal plate with scratches", negative="blurry, dark", seed=7, width=96, height=64,
                   steps=4, guidance=5.0),
              dict(prompt="weathered oak wood planks", negative="", seed=1234, width=64, height=64, steps=4,
-                  guidance=5.0, img2img=True, strength=0.5)],
+                  guidance=5.0, img2img=True, strength=0.5),
+             # 20 linspace steps give fractional timesteps: the int64 UNet must get them truncated.
+             dict(prompt="polished marble floor, white marble with grey veins", negative="", seed=2024, width=64,
+                  height=64, steps=20, guidance=7.5)],
     "sd15-fp16": [dict(prompt="mossy stone brick wall, seamless texture", negative="", seed=42, width=64,
                        height=64, steps=4, guidance=5.0)],
     "sd21-v": [dict(prompt="blue sky with clouds over mountains", negative="", seed=42, width=64, height=64,
-                    steps=4, guidance=5.0)],
+                    steps=4, guidance=5.0),
+               dict(prompt="blue sky with clouds over mountains", negative="", seed=42, width=64, height=64,
+                    steps=20, guidance=7.5)],
     "sd-turbo": [dict(prompt="cobblestone road, seamless texture", negative="", seed=42, width=64, height=64,
                       steps=1, guidance=0.0),
                  dict(prompt="cobblestone road, seamless texture", negative="", seed=42, width=64, height=64,
@@ -1121,7 +1131,7 @@ def dump_io_cases(name, spec, m, bpe, out_dir, graphs):
     ftype = torch.float16 if spec.get("fp16") else torch.float32
     g = torch.Generator().manual_seed(99)
     ids = torch.tensor([bpe.encode("rusty metal plate with scratches", bpe.pad_id(spec["pad_token"])),
-                        bpe.encode("", bpe.pad_id(spec["pad_token"]))], dtype=torch.int32)
+                        bpe.encode("", bpe.pad_id(spec["pad_token"]))], dtype=ids_dtype(spec))
     ctx = spec["dim"] + spec.get("dim2", 0)
     tdtype = torch.int64 if spec["timestep_dtype"] == "int64" else torch.float32
     cases = {"text_encoder": [ids], "text_encoder_2": [ids],
