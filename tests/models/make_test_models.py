@@ -668,6 +668,10 @@ class Pipeline:
         if cfg:
             unc, unc_pooled, unc_ids = self.encode_prompt(negative)
             record["token_ids"]["negative_prompt"] = unc_ids
+            if s["kind"] == "sdxl" and negative == "":
+                # SDXL's force_zeros_for_empty_prompt: an empty negative prompt means zero embeddings.
+                unc, unc_pooled = torch.zeros_like(unc), torch.zeros_like(unc_pooled)
+                record["negative_embeddings"] = "zeros (force_zeros_for_empty_prompt, empty negative prompt)"
             # diffusers order: [unconditional, conditional]
             hidden = torch.cat([unc, cond])
             pooled = torch.cat([unc_pooled, cond_pooled]) if cond_pooled is not None else None
@@ -691,7 +695,7 @@ class Pipeline:
         start = 0
         if init_image is None:
             noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = tensor_summary(noise)
+            record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
             latents = noise * sched.init_noise_sigma
         else:
             with torch.no_grad():
@@ -701,7 +705,7 @@ class Pipeline:
             init_steps = min(int(steps * strength), steps)
             start = max(steps - init_steps, 0)
             noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = tensor_summary(noise)
+            record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
             record["strength"] = strength
             record["first_step_index"] = start
             latents = init_latents + noise * sched.sigmas[start]
@@ -1049,7 +1053,12 @@ REFERENCES = {
                  dict(prompt="cobblestone road, seamless texture", negative="", seed=42, width=64, height=64,
                       steps=2, guidance=0.0)],
     "sdxl-turbo": [dict(prompt="green grass lawn, seamless texture", negative="", seed=42, width=64, height=64,
-                        steps=1, guidance=0.0)],
+                        steps=1, guidance=0.0),
+                   # Classifier-free guidance paths of the SDXL pipeline (plain Euler, not ancestral):
+                   dict(prompt="green grass lawn, seamless texture", negative="", seed=43, width=64, height=64,
+                        steps=2, guidance=2.0),
+                   dict(prompt="green grass lawn, seamless texture", negative="blurry", seed=44, width=64,
+                        height=64, steps=2, guidance=2.0)],
     "lcm": [dict(prompt="red brick wall", negative="", seed=42, width=64, height=64, steps=4, guidance=8.0)],
 }
 
