@@ -692,10 +692,12 @@ class Pipeline:
 
         gen = torch.Generator().manual_seed(seed)
         shape = (1, 4, height // 8, width // 8)
+        # The first draw from the seeded generator, for txt2img and img2img alike (the exported VAE
+        # encoder returns the mean, so img2img makes no draw before this one).
+        noise = torch.randn(shape, generator=gen, dtype=torch.float32)
+        record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
         start = 0
         if init_image is None:
-            noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
             latents = noise * sched.init_noise_sigma
         else:
             with torch.no_grad():
@@ -704,8 +706,6 @@ class Pipeline:
             record["init_latent_scaled"] = tensor_summary(init_latents)
             init_steps = min(int(steps * strength), steps)
             start = max(steps - init_steps, 0)
-            noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
             record["strength"] = strength
             record["first_step_index"] = start
             latents = init_latents + noise * sched.sigmas[start]
@@ -731,8 +731,6 @@ class Pipeline:
         record["decoder_output"] = decoder_stats(decoded)
         record["image"] = image_record(decoded)
         return record
-
-
 
 
 def gradient_image(width, height):
