@@ -624,14 +624,14 @@ class Pipeline:
             ids1 = self.bpe.encode(text, self.bpe.pad_id("<|endoftext|>"))
             ids2 = self.bpe.encode(text, self.bpe.pad_id("!"))
             with torch.no_grad():
-                o1 = self.m["text_encoder"](torch.tensor([ids1], dtype=torch.int32))
-                o2 = self.m["text_encoder_2"](torch.tensor([ids2], dtype=torch.int32))
+                o1 = self.m["text_encoder"](torch.tensor([ids1], dtype=ids_dtype(s)))
+                o2 = self.m["text_encoder_2"](torch.tensor([ids2], dtype=ids_dtype(s)))
             # penultimate hidden states of both encoders, side by side; pooled = encoder 2's projection
             hidden = torch.cat([o1[2 + s["te_layers"] - 1], o2[2 + s["te2_layers"] - 1]], dim=-1)
             return hidden, o2[0], {"tokenizer": ids1, "tokenizer_2": ids2}
         ids = self.bpe.encode(text, self.bpe.pad_id(s["pad_token"]))
         with torch.no_grad():
-            out = self.m["text_encoder"](torch.tensor([ids], dtype=torch.int32))
+            out = self.m["text_encoder"](torch.tensor([ids], dtype=ids_dtype(s)))
         return out[0].to(torch.float32), None, {"tokenizer": ids}
 
     def unet(self, latent_in, t, hidden, text_embeds, time_ids, w_embedding):
@@ -662,11 +662,16 @@ class Pipeline:
                   "classifier_free_guidance": cfg, "scheduler": "lcm" if s["kind"] == "lcm" else "euler",
                   "scheduler_settings": {"timestep_spacing": sched.spacing, "prediction_type": sched.prediction,
                                          "beta_schedule": s["scheduler"]["beta_schedule"]},
-                  "unet_timestep_dtype": s["timestep_dtype"], "token_ids": {"prompt": cond_ids}}
+                  "unet_timestep_dtype": s["timestep_dtype"],
+                  "input_ids_dtype": s.get("input_ids_dtype", "int32"), "token_ids": {"prompt": cond_ids}}
         hidden, pooled = cond, cond_pooled
         if cfg:
             unc, unc_pooled, unc_ids = self.encode_prompt(negative)
             record["token_ids"]["negative_prompt"] = unc_ids
+            if s["kind"] == "sdxl" and negative == "":
+                # SDXL's force_zeros_for_empty_prompt: an empty negative prompt means zero embeddings.
+                unc, unc_pooled = torch.zeros_like(unc), torch.zeros_like(unc_pooled)
+                record["negative_embeddings"] = "zeros (force_zeros_for_empty_prompt, empty negative prompt)"
             # diffusers order: [unconditional, conditional]
             hidden = torch.cat([unc, cond])
             pooled = torch.cat([unc_pooled, cond_pooled]) if cond_pooled is not None else None
@@ -687,10 +692,12 @@ class Pipeline:
 
         gen = torch.Generator().manual_seed(seed)
         shape = (1, 4, height // 8, width // 8)
+        # The first draw from the seeded generator, for txt2img and img2img alike (the exported VAE
+        # encoder returns the mean, so img2img makes no draw before this one).
+        noise = torch.randn(shape, generator=gen, dtype=torch.float32)
+        record["initial_noise"] = dict(tensor_summary(noise), values=[float(v) for v in noise.reshape(-1)])
         start = 0
         if init_image is None:
-            noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = tensor_summary(noise)
             latents = noise * sched.init_noise_sigma
         else:
             with torch.no_grad():
@@ -699,8 +706,6 @@ class Pipeline:
             record["init_latent_scaled"] = tensor_summary(init_latents)
             init_steps = min(int(steps * strength), steps)
             start = max(steps - init_steps, 0)
-            noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-            record["initial_noise"] = tensor_summary(noise)
             record["strength"] = strength
             record["first_step_index"] = start
             latents = init_latents + noise * sched.sigmas[start]
@@ -726,8 +731,6 @@ class Pipeline:
         record["decoder_output"] = decoder_stats(decoded)
         record["image"] = image_record(decoded)
         return record
-
-
 
 
 def gradient_image(width, height):
@@ -792,11 +795,15 @@ SPECS = {
     "sdxl-turbo": dict(name="sdxl-turbo", residual=0.06, kind="sdxl", layout="optimum", seed=2301, dim=32, dim2=48, proj=40,
                        add_time_dim=8, te_layers=2, te2_layers=2, heads=2, pad_token="<|endoftext|>",
                        timestep_dtype="float32", scheduler=SDXL_TURBO_SCHEDULER, scaling_factor=0.13025,
-                       sample_size=64, vae_parameters=True),
+                       sample_size=64, vae_parameters=True, input_ids_dtype="int64"),
     "lcm": dict(name="lcm", residual=0.15, kind="lcm", layout="optimum", seed=2401, dim=32, te_layers=2, heads=2,
                 pad_token="<|endoftext|>", timestep_dtype="float32", scheduler=LCM_SCHEDULER,
                 scaling_factor=0.18215, sample_size=64, time_cond_dim=256),
 }
+
+
+def ids_dtype(spec):
+    return torch.int64 if spec.get("input_ids_dtype") == "int64" else torch.int32
 
 
 def build_modules(spec, vocab_size):
@@ -849,7 +856,7 @@ def export_model(spec, m, folder, vocab_size):
     wrap = Fp16Boundary if fp16 else (lambda x: x)
     optimum = spec["layout"] == "optimum"
     graphs = {}
-    ids = torch.zeros(1, MAX_TOKENS, dtype=torch.int32)
+    ids = torch.zeros(1, MAX_TOKENS, dtype=ids_dtype(spec))
     ids[0, :3] = torch.tensor([vocab_size - 2, 5, vocab_size - 1])
 
     def te_axes(names):
@@ -1029,17 +1036,27 @@ REFERENCES = {
              dict(prompt="rusty metal plate with scratches", negative="blurry, dark", seed=7, width=96, height=64,
                   steps=4, guidance=5.0),
              dict(prompt="weathered oak wood planks", negative="", seed=1234, width=64, height=64, steps=4,
-                  guidance=5.0, img2img=True, strength=0.5)],
+                  guidance=5.0, img2img=True, strength=0.5),
+             # 20 linspace steps give fractional timesteps: the int64 UNet must get them truncated.
+             dict(prompt="polished marble floor, white marble with grey veins", negative="", seed=2024, width=64,
+                  height=64, steps=20, guidance=7.5)],
     "sd15-fp16": [dict(prompt="mossy stone brick wall, seamless texture", negative="", seed=42, width=64,
                        height=64, steps=4, guidance=5.0)],
     "sd21-v": [dict(prompt="blue sky with clouds over mountains", negative="", seed=42, width=64, height=64,
-                    steps=4, guidance=5.0)],
+                    steps=4, guidance=5.0),
+               dict(prompt="blue sky with clouds over mountains", negative="", seed=42, width=64, height=64,
+                    steps=20, guidance=7.5)],
     "sd-turbo": [dict(prompt="cobblestone road, seamless texture", negative="", seed=42, width=64, height=64,
                       steps=1, guidance=0.0),
                  dict(prompt="cobblestone road, seamless texture", negative="", seed=42, width=64, height=64,
                       steps=2, guidance=0.0)],
     "sdxl-turbo": [dict(prompt="green grass lawn, seamless texture", negative="", seed=42, width=64, height=64,
-                        steps=1, guidance=0.0)],
+                        steps=1, guidance=0.0),
+                   # Classifier-free guidance paths of the SDXL pipeline (plain Euler, not ancestral):
+                   dict(prompt="green grass lawn, seamless texture", negative="", seed=43, width=64, height=64,
+                        steps=2, guidance=2.0),
+                   dict(prompt="green grass lawn, seamless texture", negative="blurry", seed=44, width=64,
+                        height=64, steps=2, guidance=2.0)],
     "lcm": [dict(prompt="red brick wall", negative="", seed=42, width=64, height=64, steps=4, guidance=8.0)],
 }
 
@@ -1121,7 +1138,7 @@ def dump_io_cases(name, spec, m, bpe, out_dir, graphs):
     ftype = torch.float16 if spec.get("fp16") else torch.float32
     g = torch.Generator().manual_seed(99)
     ids = torch.tensor([bpe.encode("rusty metal plate with scratches", bpe.pad_id(spec["pad_token"])),
-                        bpe.encode("", bpe.pad_id(spec["pad_token"]))], dtype=torch.int32)
+                        bpe.encode("", bpe.pad_id(spec["pad_token"]))], dtype=ids_dtype(spec))
     ctx = spec["dim"] + spec.get("dim2", 0)
     tdtype = torch.int64 if spec["timestep_dtype"] == "int64" else torch.float32
     cases = {"text_encoder": [ids], "text_encoder_2": [ids],
