@@ -56,6 +56,11 @@ public sealed class ModelSet : IDisposable
     /// <summary>True when the text sequence length is dynamic, so prompts over 77 tokens can be chunked.</summary>
     public bool SupportsLongPrompts { get; private set; }
     public float VaeScalingFactor { get; private set; }
+    /// <summary>
+    /// The VAE encoder's output: "latent_sample" (a latent, as the diffusers converter exports it) or
+    /// "latent_parameters" (mean then log-variance, as newer optimum exports it; the pipeline takes the mean).
+    /// </summary>
+    public string VaeEncoderOutput { get; private set; } = "latent_sample";
     public int OutputSizeMultiple => 8;
 
     public static Task<ModelSet> LoadAsync(string folder, SessionSettings settings, CancellationToken cancellationToken = default) =>
@@ -168,7 +173,8 @@ public sealed class ModelSet : IDisposable
         {
             VaeEncoder.RequireInput("sample", FloatTypes, 4);
             VaeEncoder.RejectUnknownInputs("sample");
-            VaeEncoder.RequireOutput("latent_sample", FloatTypes, 4);
+            VaeEncoderOutput = VaeEncoder.Outputs.ContainsKey("latent_sample") ? "latent_sample" : "latent_parameters";
+            VaeEncoder.RequireOutput(VaeEncoderOutput, FloatTypes, 4);
         }
 
         int? staticBatch = Unet.StaticDim("sample", 0);

@@ -50,11 +50,14 @@ public sealed class VaeCodec
         }
         using var input = new NativeTensor(encoder.Inputs["sample"].ElementDataType, 1, 3, height, width);
         input.Write(pixels);
-        using var output = new NativeTensor(encoder.Outputs["latent_sample"].ElementDataType, 1, 4, height / 8, width / 8);
+        string outputName = _model.VaeEncoderOutput;
+        int channels = outputName == "latent_parameters" ? 8 : 4;
+        using var output = new NativeTensor(encoder.Outputs[outputName].ElementDataType, 1, channels, height / 8, width / 8);
         long t0 = Stopwatch.GetTimestamp();
-        encoder.Session.Run(runOptions, ["sample"], [input.Value], ["latent_sample"], [output.Value]);
+        encoder.Session.Run(runOptions, ["sample"], [input.Value], [outputName], [output.Value]);
         timings.AddOnnx(t0);
-        var latents = new float[output.ElementCount];
+        // Mean and log-variance come channel-major, so the first four channels are the mean.
+        var latents = new float[output.ElementCount * 4 / channels];
         output.Read(latents);
         TensorPrimitives.Multiply(latents, _model.VaeScalingFactor, latents);
         return latents;
