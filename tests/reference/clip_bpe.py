@@ -20,14 +20,14 @@ occurrences, left to right) until no ranked pair is left.
 
 ftfy is not available here, so fix_text=True applies only the part of ftfy.fix_text that
 changes tokens for ordinary prompts: Latin ligatures (U+FB00..U+FB06) spelled out, fullwidth
-ASCII (U+FF01..U+FF5E) and the ideographic space narrowed, curly quotes straightened, then NFC.
-Mojibake repair is not attempted. The C# side does exactly the same.
+ASCII (U+FF01..U+FF5E) and the ideographic space narrowed, curly quotes straightened. Mojibake
+repair is not attempted, and neither is ftfy's NFC step (.NET's invariant-globalization mode,
+which Seedtex builds with, has no Unicode normalization). The C# side does exactly the same.
 """
 
 import html
 import json
 import os
-import unicodedata
 from collections import Counter
 
 import regex
@@ -82,7 +82,7 @@ def fix_text_subset(text):
             out.append('"')
         else:
             out.append(ch)
-    return unicodedata.normalize("NFC", "".join(out))
+    return "".join(out)
 
 
 def clean_text(text, fix_text=True):
