@@ -48,7 +48,7 @@ public static class ConsoleProgress
     /// <summary>Steps of `current/total`, for the bar.</summary>
     private sealed class CountColumn : ProgressColumn
     {
-        public override Spectre.Console.Rendering.IRenderable Render(RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
             new Text($"{task.Value:0}/{task.MaxValue:0}");
     }
 

@@ -94,7 +94,7 @@ public class PipelineBehaviourTests
     }
 
     [Theory]
-    [InlineData(63, 64, 3, 5f, "euler", "width 63 is not a multiple of 8; use 56 or 64")]
+    [InlineData(100, 64, 3, 5f, "euler", "width 100 is not a multiple of 8; use 96 or 104")]
     [InlineData(32, 64, 3, 5f, "euler", "width 32 is out of range; use 64 to 4096")]
     [InlineData(64, 4104, 3, 5f, "euler", "height 4104 is out of range")]
     [InlineData(64, 64, 1001, 5f, "euler", "steps 1001 is out of range; use 1 to 1000")]

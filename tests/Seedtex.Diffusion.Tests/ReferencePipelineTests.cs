@@ -35,7 +35,7 @@ public class ReferencePipelineTests
         var request = new TextureRequest
         {
             Prompt = r.GetProperty("prompt").GetString()!,
-            NegativePrompt = r.GetProperty("negative_prompt").GetString()!,
+            NegativePrompt = r.GetProperty("negative_prompt").GetString() ?? "",
             Seed = r.GetProperty("seed").GetInt64(),
             Width = r.GetProperty("width").GetInt32(),
             Height = r.GetProperty("height").GetInt32(),
@@ -56,7 +56,7 @@ public class ReferencePipelineTests
 
         // Tokens first: a mismatch here explains any mismatch below.
         var expectedTokens = r.GetProperty("token_ids").GetProperty("prompt").GetProperty("tokenizer").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        var tokens = models.Tokenizer.Tokenize(request.Prompt, LongPromptPolicy.Truncate).Ids;
+        var tokens = models.Tokenizer.Tokenize(request.Prompt, LongPromptPolicy.Truncate).Ids.ToArray();
         Assert.Equal(expectedTokens, tokens);
 
         using var image = await pipeline.GenerateAsync(request);
@@ -72,8 +72,10 @@ public class ReferencePipelineTests
             differing += d > 0 ? 1 : 0;
         }
         // ONNX Runtime and torch agree to ~1e-5; after rounding to 8 bits a value near a rounding edge may flip by one.
+        // A float16 model's boundary casts move values by ~1e-3, so more of them flip.
+        int allowed = pixels.Length / (models.Precision == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16 ? 10 : 50);
         Assert.True(worst <= 1, $"{model}: worst channel difference {worst} (expected <= 1)");
-        Assert.True(differing <= pixels.Length / 50, $"{model}: {differing} of {pixels.Length} channels differ (expected <= 2%)");
+        Assert.True(differing <= allowed, $"{model}: {differing} of {pixels.Length} channels differ (expected <= {allowed})");
     }
 
     private static byte[] RgbToRgba(byte[] rgb)

@@ -95,10 +95,10 @@ public sealed class PromptEncoder
     }
 
     /// <summary>Appends empty windows (start, end, padding) so both prompts have the same number of windows.</summary>
-    private static IEnumerable<int> Pad(int[] ids, int chunks, int window, ClipTokenizer tokenizer)
+    private static IEnumerable<int> Pad(ReadOnlyMemory<int> ids, int chunks, int window, ClipTokenizer tokenizer)
     {
-        foreach (int id in ids)
-            yield return id;
+        for (int i = 0; i < ids.Length; i++)
+            yield return ids.Span[i];
         for (int c = ids.Length / window; c < chunks; c++)
         {
             yield return tokenizer.StartTokenId;

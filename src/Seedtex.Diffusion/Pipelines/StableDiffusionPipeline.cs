@@ -125,7 +125,8 @@ public sealed class StableDiffusionPipeline : IDisposable
 
         // 1. Text conditioning: unconditional and conditional embeddings for classifier-free guidance.
         Report(GenerationStage.EncodingPrompt, 0);
-        bool guided = r.Guidance > 1f;
+        // LCM-distilled UNets take the guidance scale as an embedding (timestep_cond) instead of a second pass.
+        bool guided = r.Guidance > 1f && !Model.Unet.HasInput("timestep_cond");
         using var text = _prompts.Encode(r.Prompt, r.NegativePrompt, guided, timings, runOptions);
 
         // 2. The noise schedule.
