@@ -87,16 +87,20 @@ public sealed class TorchCpuRandom
 
     private void Twist()
     {
-        const uint upperMask = 0x80000000u;
-        const uint lowerMask = 0x7FFFFFFFu;
-        const uint matrixA = 0x9908B0DFu;
-        for (var i = 0; i < StateSize; i++)
-        {
-            var y = (_state[i] & upperMask) | (_state[(i + 1) % StateSize] & lowerMask);
-            var mixed = _state[(i + ShiftSize) % StateSize] ^ (y >> 1);
-            _state[i] = (y & 1) != 0 ? mixed ^ matrixA : mixed;
-        }
+        // The textbook MT19937 regeneration, split where the (i + 397) and (i + 1) neighbours wrap around.
+        for (var i = 0; i < StateSize - ShiftSize; i++)
+            _state[i] = Mix(_state[i], _state[i + 1], _state[i + ShiftSize]);
+        for (var i = StateSize - ShiftSize; i < StateSize - 1; i++)
+            _state[i] = Mix(_state[i], _state[i + 1], _state[i + ShiftSize - StateSize]);
+        _state[StateSize - 1] = Mix(_state[StateSize - 1], _state[0], _state[ShiftSize - 1]);
         _nextIndex = 0;
+    }
+
+    private static uint Mix(uint current, uint next, uint shifted)
+    {
+        var y = (current & 0x80000000u) | (next & 0x7FFFFFFFu);
+        var mixed = shifted ^ (y >> 1);
+        return (y & 1) != 0 ? mixed ^ 0x9908B0DFu : mixed;
     }
 
     private float NextUniform24() => (NextUInt32() & 0xFFFFFF) * (1.0f / (1 << 24));

@@ -323,6 +323,14 @@ public sealed class SchedulerTests
         }
     }
 
+    [Fact]
+    public void BenchmarkReportsEveryOperation()
+    {
+        var results = NumericsBenchmark.Run(latentLength: 1024, repetitions: 4);
+        Assert.Equal(["torch.randn", .. SchedulerFactory.Names.Select(n => $"{n} step")], results.Select(r => r.Operation));
+        Assert.All(results, r => Assert.True(r.MillisecondsEach >= 0 && r.Repetitions > 0 && r.LatentLength == 1024));
+    }
+
     private static float[] Run(IScheduler scheduler, int seed) => Run(scheduler, new TorchCpuRandom((ulong)seed));
 
     private static float[] Run(IScheduler scheduler, TorchCpuRandom random)
