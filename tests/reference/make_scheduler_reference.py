@@ -9,6 +9,7 @@ Each scheduler below is written from the papers' update rules with diffusers' co
 sigma interpolation, dtype of each quantity: float32 tensors, numpy float64 where diffusers uses numpy) so that
 the C# code can be checked against numbers it did not produce. A deterministic fake UNet stands in for the model:
     model_output[k] = 0.1 * x[k] + float32(0.05 * sin(0.01 * t + 0.37 * k))     (x = the scaled model input)
+check_reference_against_diffusers.py replays the written cases through diffusers' own scheduler classes.
 The starting latent is torch.randn(shape, generator) * init_noise_sigma with generator =
 torch.Generator().manual_seed(seed), and the same generator feeds every stochastic step, as diffusers does.
 """
