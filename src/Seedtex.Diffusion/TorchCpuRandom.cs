@@ -15,8 +15,9 @@ namespace Seedtex.Diffusion;
 /// sin/cos are the cephes polynomials of torch's avx_mathfun.h, evaluated with the multiply-adds that GCC fuses into
 /// FMA instructions in that build: every Horner step, the range reduction, <c>y·z + e·q1</c> (the y·z product
 /// fused), <c>y − z/2</c>, <c>x + e·q2</c>, the sine's <c>y·x + x</c> and the cosine's <c>y·z − z/2</c> (the y·z product
-/// fused). With that order all vectors in shared/testdata and 3×16384-value latents match exactly; without FMA
-/// about 1 value in 120 is 1–2 ulp off. A torch build without AVX2 (scalar std::log/cos/sin) differs by up to 42 ulp
+/// fused). With that order every vector in shared/testdata and all 99,825 values of
+/// tests/reference/make_randn_reference.py's cases (six 1×4×64×64 latents, sizes 1–40, mixed-size streams) match
+/// exactly; without FMA about 1 value in 120 is 1–2 ulp off. A torch build without AVX2 (scalar std::log/cos/sin) differs by up to 42 ulp
 /// and is not what this class reproduces.</item>
 /// <item>n &lt; 16 (torch's serial <c>normal_distribution&lt;double&gt;</c>): 53-bit double uniforms from two engine
 /// outputs (first one high), Box-Muller in double with u2 inside the log, cos kept and sin cached on the generator;

@@ -78,9 +78,6 @@ public abstract class SchedulerBase : IScheduler
 
     protected abstract void AddNoiseCore(ReadOnlySpan<float> original, ReadOnlySpan<float> noise, int stepIndex, Span<float> destination);
 
-    /// <summary>ᾱ at an integer training timestep, which the schedule guarantees is in range.</summary>
-    protected float AlphaCumprodAt(double timestep) => AlphasCumprod[(int)timestep];
-
     /// <summary>Throws unless every timestep indexes the training table (leading spacing + steps_offset can run past it).</summary>
     protected void CheckTimestepsInTable(ReadOnlySpan<double> timesteps)
     {
