@@ -59,7 +59,7 @@ public class GenerateCommandTests
         { ["--steps", "1001"], "steps 1001 is out of range" },
         { ["--guidance", "NaN"], "guidance NaN is invalid" },
         { ["--guidance", "-2"], "guidance -2 is invalid" },
-        { ["--scheduler", "heun"], "unknown scheduler 'heun'; valid: euler" },
+        { ["--scheduler", "heun"], "unknown scheduler 'heun'; use one of: euler" },
         { ["--init", "/nonexistent/init.png"], "cannot read image /nonexistent/init.png" },
         { ["--init", "INIT", "--strength", "0"], "strength 0 is out of range" },
         { ["--init", "INIT", "--strength", "1.5"], "strength 1.5 is out of range" },

@@ -101,7 +101,7 @@ public class PipelineBehaviourTests
     [InlineData(64, 64, -1, 5f, "euler", "steps -1 is out of range")]
     [InlineData(64, 64, 3, float.PositiveInfinity, "euler", "is invalid; use a finite number >= 0")]
     [InlineData(64, 64, 3, -1f, "euler", "guidance -1 is invalid")]
-    [InlineData(64, 64, 3, 5f, "heun", "unknown scheduler 'heun'; valid: ")]
+    [InlineData(64, 64, 3, 5f, "heun", "unknown scheduler 'heun'; use one of: ")]
     public void Bad_requests_are_rejected_with_the_fix(int width, int height, int steps, float guidance, string scheduler, string message)
     {
         using var pipeline = new StableDiffusionPipeline(TestModels.Get("sd15"));

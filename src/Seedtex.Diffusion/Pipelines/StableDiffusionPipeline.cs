@@ -43,7 +43,7 @@ public sealed class StableDiffusionPipeline : IDisposable
         {
             Steps = request.Steps == 0 ? d.Steps : request.Steps,
             Guidance = float.IsNaN(request.Guidance) ? d.Guidance : request.Guidance,
-            Scheduler = string.IsNullOrEmpty(request.Scheduler) ? d.Scheduler : request.Scheduler.Trim().ToLowerInvariant(),
+            Scheduler = SchedulerFactory.CanonicalName(string.IsNullOrEmpty(request.Scheduler) ? d.Scheduler : request.Scheduler),
         };
         ValidateSize("width", r.Width);
         ValidateSize("height", r.Height);
@@ -51,8 +51,6 @@ public sealed class StableDiffusionPipeline : IDisposable
             throw SeedtexException.Argument($"steps {r.Steps} is out of range; use 1 to {MaxSteps}");
         if (!float.IsFinite(r.Guidance) || r.Guidance < 0)
             throw SeedtexException.Argument($"guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)} is invalid; use a finite number >= 0 (1 or less turns guidance off)");
-        if (!SchedulerFactory.Names.Contains(r.Scheduler))
-            throw SeedtexException.Argument($"unknown scheduler '{r.Scheduler}'; valid: {string.Join(", ", SchedulerFactory.Names)}");
         if (r.Tiling != TileAxes.None)
             throw SeedtexException.Argument("tiling needs the seamless graph rewrite, which this build does not have yet; use --tile none");
         switch (r.Kind)
@@ -190,12 +188,11 @@ public sealed class StableDiffusionPipeline : IDisposable
         return new GeneratedImage(r, image, timings, text.Truncated);
     }
 
-    /// <summary>img2img skips the first steps of the schedule, as diffusers does: strength 1 runs them all.</summary>
-    public static int StartStep(int steps, float strength)
-    {
-        int initSteps = Math.Min((int)(steps * strength), steps);
-        return Math.Max(steps - initSteps, 0);
-    }
+    /// <summary>
+    /// img2img skips the first steps of the schedule, as diffusers does. The strength goes through decimal so 0.7f
+    /// counts as 0.7 (Python's double), not 0.699999988, which would skip one step more than diffusers.
+    /// </summary>
+    private static int StartStep(int steps, float strength) => ImageToImageSchedule.StartStepIndex(steps, (double)(decimal)strength);
 
     private static void ValidateSize(string name, int value)
     {

@@ -11,7 +11,7 @@ public sealed class DdimScheduler : SchedulerBase
     private readonly float _finalAlphaCumprod;
     private int _stride;
 
-    public DdimScheduler(SchedulerConfig config) : base(config)
+    public DdimScheduler(SchedulerConfig config) : base(config, TimestepSpacing.Leading)
     {
         _finalAlphaCumprod = config.SetAlphaToOne ? 1.0f : AlphasCumprod[0];
     }

@@ -19,7 +19,7 @@ public sealed class DpmSolverMultistepScheduler : SchedulerBase
     private float[]? _previousDenoised;
     private int _previousStepIndex = -1;
 
-    public DpmSolverMultistepScheduler(SchedulerConfig config) : base(config)
+    public DpmSolverMultistepScheduler(SchedulerConfig config) : base(config, TimestepSpacing.Linspace)
     {
         _trainingSigmas = TrainingNoiseSchedule.Sigmas(AlphasCumprod);
         _trainingLogSigmas = [.. _trainingSigmas.Select(s => MathF.Log(s))];

@@ -10,7 +10,7 @@ public abstract class EulerSchedulerBase : SchedulerBase
     private readonly float[] _trainingSigmas;
     private float[] _sigmas = [];
 
-    protected EulerSchedulerBase(SchedulerConfig config) : base(config)
+    protected EulerSchedulerBase(SchedulerConfig config) : base(config, Schedulers.TimestepSpacing.Linspace)
     {
         _trainingSigmas = TrainingNoiseSchedule.Sigmas(AlphasCumprod);
     }

@@ -17,7 +17,7 @@ public sealed class LcmScheduler : SchedulerBase
     private const double SigmaData = 0.5;
     private float[]? _noise;
 
-    public LcmScheduler(SchedulerConfig config) : base(config)
+    public LcmScheduler(SchedulerConfig config) : base(config, TimestepSpacing.Leading)
     {
         if (config.OriginalInferenceSteps > config.NumTrainTimesteps)
             throw SeedtexException.Argument($"lcm: original_inference_steps {config.OriginalInferenceSteps} exceeds num_train_timesteps {config.NumTrainTimesteps}; the distillation schedule must fit in the training one.");

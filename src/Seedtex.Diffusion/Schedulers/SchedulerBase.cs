@@ -13,11 +13,11 @@ public abstract class SchedulerBase : IScheduler
 
     private float[] _timesteps = [];
 
-    protected SchedulerBase(SchedulerConfig config)
+    protected SchedulerBase(SchedulerConfig config, TimestepSpacing defaultSpacing)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        Config = config;
+        Config = config.TimestepSpacing is null ? config with { TimestepSpacing = defaultSpacing } : config;
         AlphasCumprod = TrainingNoiseSchedule.AlphasCumprod(config);
     }
 

@@ -65,8 +65,12 @@ public sealed record SchedulerConfig
     /// <summary><c>prediction_type</c> (epsilon).</summary>
     public PredictionType PredictionType { get; init; } = PredictionType.Epsilon;
 
-    /// <summary><c>timestep_spacing</c> (leading). LCM and DPM++ 2M Karras don't use it, as in diffusers.</summary>
-    public TimestepSpacing TimestepSpacing { get; init; } = TimestepSpacing.Leading;
+    /// <summary>
+    /// <c>timestep_spacing</c>; null when the config file has none, and then each scheduler uses its diffusers class's
+    /// default (Euler and DPM++: linspace; DDIM and LCM: leading), as diffusers does when it loads SD 1.5's PNDM config
+    /// into another scheduler. DPM++ 2M Karras doesn't use it.
+    /// </summary>
+    public TimestepSpacing? TimestepSpacing { get; init; }
 
     /// <summary><c>steps_offset</c> (1): added to leading timesteps.</summary>
     public int StepsOffset { get; init; } = 1;
@@ -223,11 +227,11 @@ public sealed record SchedulerConfig
         _ => throw SeedtexException.Model($"scheduler_config.json: prediction_type \"{text}\" is not supported; use \"epsilon\", \"v_prediction\" or \"sample\"."),
     };
 
-    private static TimestepSpacing ParseSpacing(string text) => text switch
+    private static Schedulers.TimestepSpacing ParseSpacing(string text) => text switch
     {
-        "leading" => TimestepSpacing.Leading,
-        "trailing" => TimestepSpacing.Trailing,
-        "linspace" => TimestepSpacing.Linspace,
+        "leading" => Schedulers.TimestepSpacing.Leading,
+        "trailing" => Schedulers.TimestepSpacing.Trailing,
+        "linspace" => Schedulers.TimestepSpacing.Linspace,
         _ => throw SeedtexException.Model($"scheduler_config.json: timestep_spacing \"{text}\" is not supported; use \"leading\", \"trailing\" or \"linspace\"."),
     };
 

@@ -10,16 +10,24 @@ public static class SchedulerFactory
 
     public static IScheduler Create(string name, SchedulerConfig config)
     {
-        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(config);
-        return name.Trim().ToLowerInvariant() switch
+        return CanonicalName(name) switch
         {
             "euler" => new EulerDiscreteScheduler(config),
             "euler-a" => new EulerAncestralDiscreteScheduler(config),
             "ddim" => new DdimScheduler(config),
-            "dpm++2m-karras" or "dpmpp-2m-karras" => new DpmSolverMultistepScheduler(config),
-            "lcm" => new LcmScheduler(config),
-            _ => throw SeedtexException.Argument($"unknown scheduler '{name}'; use one of: {string.Join(", ", Names)}."),
+            "dpm++2m-karras" => new DpmSolverMultistepScheduler(config),
+            _ => new LcmScheduler(config),
         };
+    }
+
+    /// <summary>The name as listed in <see cref="Names"/> (lower case, aliases folded), so equal choices compare equal.</summary>
+    public static string CanonicalName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string folded = name.Trim().ToLowerInvariant();
+        if (folded == "dpmpp-2m-karras")
+            return "dpm++2m-karras";
+        return Names.Contains(folded) ? folded : throw SeedtexException.Argument($"unknown scheduler '{name}'; use one of: {string.Join(", ", Names)}.");
     }
 }
