@@ -15,8 +15,6 @@ internal static class WorkerProcess
         info.ArgumentList.Add(WorkerDll);
         foreach (string arg in args)
             info.ArgumentList.Add(arg);
-        // One thread pool worker is plenty and keeps four workers from fighting over two cores at start-up.
-        info.Environment["DOTNET_TieredPGO"] = "0";
         return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
     }
 }
