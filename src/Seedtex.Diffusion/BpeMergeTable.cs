@@ -21,7 +21,7 @@ internal sealed class BpeMergeTable
 
     private BpeMergeTable(int capacity)
     {
-        _rules = new Dictionary<long, MergeRule>(capacity);
+        _rules = new Dictionary<long, MergeRule>(capacity, PairKeyComparer.Instance);
         for (var b = 0; b < 256; b++)
         {
             _byteSymbols[b] = Intern(ByteLevelAlphabet.ByteToChar[b].ToString());
@@ -125,4 +125,15 @@ internal sealed class BpeMergeTable
     }
 
     private static long PairKey(int first, int second) => ((long)first << 32) | (uint)second;
+
+    // long.GetHashCode folds the halves with XOR, so pairs of nearby symbol numbers collide in long chains;
+    // a multiplicative mix spreads them.
+    private sealed class PairKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PairKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
+    }
 }
