@@ -12,7 +12,8 @@ namespace Seedtex.Diffusion;
 /// special_tokens_map.json, tokenizer_config.json).
 /// </summary>
 /// <remarks>
-/// Steps: text cleanup (see <see cref="ClipTokenizerOptions.FixText"/>; HTML references decoded twice;
+/// Steps: text cleanup (<see cref="ClipTokenizerOptions.FixText"/>, HTML references decoded twice unless
+/// <see cref="ClipTokenizerOptions.DecodeHtmlEntities"/> is off,
 /// whitespace collapsed and trimmed; lowercased with Python's rules), CLIP's word split, each word's UTF-8
 /// bytes mapped to GPT-2's byte alphabet with "&lt;/w&gt;" on the last symbol, merges applied lowest rank first.
 /// A symbol missing from the vocabulary becomes the end token, as HF uses it for unknowns.
@@ -30,7 +31,7 @@ public sealed class ClipTokenizer
     private readonly Dictionary<string, int> _vocab;
     private readonly BpeMergeTable _merges;
     private readonly int[] _symbolToId;
-    private readonly bool _fixText;
+    private readonly ClipTokenizerOptions _options;
     private readonly ConcurrentDictionary<string, int[]> _wordCache = new(StringComparer.Ordinal);
 
     /// <summary>Builds a tokenizer from the text of vocab.json and merges.txt.</summary>
@@ -52,7 +53,7 @@ public sealed class ClipTokenizer
         EndTokenId = RequireToken(ClipPreTokenizer.EndText, vocabSource);
         PadTokenId = options.PadToken is null ? EndTokenId : RequireToken(options.PadToken, vocabSource);
         MaxLength = options.MaxLength;
-        _fixText = options.FixText;
+        _options = options;
 
         _merges = BpeMergeTable.Parse(mergesText, mergesSource);
         var symbols = _merges.Symbols;
@@ -149,7 +150,7 @@ public sealed class ClipTokenizer
 
     private void AppendIds(string text, List<int> ids)
     {
-        var cleaned = ClipTextCleaner.Clean(text, _fixText);
+        var cleaned = ClipTextCleaner.Clean(text, _options);
         var words = new List<(int Start, int Length)>();
         ClipPreTokenizer.Split(cleaned, words);
         var cache = _wordCache.GetAlternateLookup<ReadOnlySpan<char>>();

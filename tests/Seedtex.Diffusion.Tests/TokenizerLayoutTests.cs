@@ -158,6 +158,31 @@ public class TokenizerLayoutTests
     }
 
     [Fact]
+    public void DecodeHtmlEntities_off_leaves_references_as_text_like_hf()
+    {
+        var vocab = File.ReadAllText(Path.Combine(TokenizerTestData.ClipFolder, "vocab.json"));
+        var merges = File.ReadAllText(Path.Combine(TokenizerTestData.ClipFolder, "merges.txt"));
+        var hfStyle = new ClipTokenizer(vocab, merges, new ClipTokenizerOptions { DecodeHtmlEntities = false });
+
+        Assert.Equal(TokenizerTestData.Clip.Encode("salt & pepper"), TokenizerTestData.Clip.Encode("salt &amp; pepper"));
+        Assert.Equal(
+            [.. hfStyle.Encode("salt"), .. hfStyle.Encode("&"), .. hfStyle.Encode("amp"), .. hfStyle.Encode(";"), .. hfStyle.Encode("pepper")],
+            hfStyle.Encode("salt &amp; pepper"));
+        Assert.NotEqual(hfStyle.Encode("&"), hfStyle.Encode("&amp;"));
+    }
+
+    [Fact]
+    public void Ids_widen_to_int64_for_encoders_that_take_them()
+    {
+        var prompt = TokenizerTestData.Clip.Tokenize("a photo of a cat", LongPromptPolicy.Chunk);
+        var wide = new long[prompt.Ids.Length];
+        prompt.CopyIdsTo(wide);
+
+        Assert.Equal(prompt.Ids.ToArray().Select(id => (long)id), wide);
+        Assert.Throws<ArgumentOutOfRangeException>(() => prompt.CopyIdsTo(new long[76]));
+    }
+
+    [Fact]
     public async Task LoadAsync_gives_the_same_tokenizer()
     {
         var tokenizer = await ClipTokenizer.LoadAsync(TokenizerTestData.SmallFolder);
