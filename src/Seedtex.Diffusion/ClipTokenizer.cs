@@ -33,6 +33,7 @@ public sealed class ClipTokenizer
     private readonly int[] _symbolToId;
     private readonly ClipTokenizerOptions _options;
     private readonly ConcurrentDictionary<string, int[]> _wordCache = new(StringComparer.Ordinal);
+    private int _cachedWordCount; // our own count: ConcurrentDictionary.Count takes every lock, costing more than the BPE
 
     /// <summary>Builds a tokenizer from the text of vocab.json and merges.txt.</summary>
     /// <exception cref="SeedtexException">InvalidModel when either text is malformed or the vocabulary lacks a
@@ -160,8 +161,8 @@ public sealed class ClipTokenizer
             if (!cache.TryGetValue(word, out var wordIds))
             {
                 wordIds = EncodeWord(word);
-                if (_wordCache.Count < MaxCachedWords)
-                    cache.TryAdd(word, wordIds);
+                if (Volatile.Read(ref _cachedWordCount) < MaxCachedWords && cache.TryAdd(word, wordIds))
+                    Interlocked.Increment(ref _cachedWordCount);
             }
             ids.AddRange(wordIds);
         }
