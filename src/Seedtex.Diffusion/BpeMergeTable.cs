@@ -41,7 +41,7 @@ internal sealed class BpeMergeTable
     /// </summary>
     public static BpeMergeTable Parse(string mergesText, string sourceName)
     {
-        var lines = mergesText.Split('\n');
+        var lines = mergesText.TrimStart('\uFEFF').Split('\n');
         var table = new BpeMergeTable(lines.Length);
         for (var lineIndex = 0; lineIndex < lines.Length; lineIndex++)
         {

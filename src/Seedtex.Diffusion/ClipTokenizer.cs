@@ -81,7 +81,7 @@ public sealed class ClipTokenizer
         var vocabPath = Path.Combine(tokenizerFolder, "vocab.json");
         var mergesPath = Path.Combine(tokenizerFolder, "merges.txt");
         var vocab = TokenizerFiles.ReadRequired(vocabPath);
-        var merges = Encoding.UTF8.GetString(TokenizerFiles.ReadRequired(mergesPath));
+        var merges = Encoding.UTF8.GetString(TokenizerFiles.ReadRequired(mergesPath)); // a leading BOM survives as U+FEFF; the parser drops it
         return new ClipTokenizer(vocab, merges, TokenizerFiles.ReadOptions(tokenizerFolder), vocabPath, mergesPath);
     }
 

@@ -107,6 +107,20 @@ public class TokenizerErrorTests
     }
 
     [Fact]
+    public void Files_saved_with_a_byte_order_mark_read_the_same()
+    {
+        using var folder = new TokenizerTestData.ScratchFolder(TokenizerTestData.SmallFolder);
+        foreach (var file in new[] { "vocab.json", "merges.txt" })
+            File.WriteAllText(folder.FilePath(file), File.ReadAllText(folder.FilePath(file)), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(folder.FilePath("merges.txt"))[0]);
+
+        var tokenizer = ClipTokenizer.Load(folder.Path);
+
+        Assert.Equal(TokenizerTestData.Small.MergeCount, tokenizer.MergeCount);
+        Assert.Equal(TokenizerTestData.Small.Encode("mossy cobblestone texture"), tokenizer.Encode("mossy cobblestone texture"));
+    }
+
+    [Fact]
     public void Window_too_small_for_start_and_end_is_an_argument_error()
     {
         var error = Assert.Throws<SeedtexException>(() => new ClipTokenizer(SmallVocab, SmallMerges, new ClipTokenizerOptions { MaxLength = 2 }));
