@@ -89,10 +89,13 @@ public sealed class ClipTokenizer
     public static Task<ClipTokenizer> LoadAsync(string tokenizerFolder, CancellationToken cancellationToken = default) =>
         Task.Run(() => Load(tokenizerFolder), cancellationToken);
 
+    /// <summary>Id of <c>&lt;|startoftext|&gt;</c>, first in every window.</summary>
     public int StartTokenId { get; }
 
+    /// <summary>Id of <c>&lt;|endoftext|&gt;</c>, after the content of every window; also stands for unknown symbols.</summary>
     public int EndTokenId { get; }
 
+    /// <summary>Id that fills each window after the end token.</summary>
     public int PadTokenId { get; }
 
     /// <summary>Ids per window, start and end included (77 for Stable Diffusion).</summary>
@@ -101,6 +104,7 @@ public sealed class ClipTokenizer
     /// <summary>Content tokens one window holds: <see cref="MaxLength"/> − 2.</summary>
     public int WindowTokenCount => MaxLength - 2;
 
+    /// <summary>Entries in vocab.json (49408 for CLIP).</summary>
     public int VocabularySize => _vocab.Count;
 
     /// <summary>Merge rules read from merges.txt.</summary>
