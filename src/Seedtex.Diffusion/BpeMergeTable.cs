@@ -11,8 +11,8 @@ internal sealed class BpeMergeTable
 {
     private const string WordEnd = "</w>";
 
-    private readonly Dictionary<string, int> _symbolIds = new(StringComparer.Ordinal);
-    private readonly List<string> _symbols = [];
+    private readonly Dictionary<string, int> _symbolIds;
+    private readonly List<string> _symbols;
     private readonly Dictionary<long, MergeRule> _rules;
     private readonly int[] _byteSymbols = new int[256];
     private readonly int[] _lastByteSymbols = new int[256];
@@ -21,10 +21,12 @@ internal sealed class BpeMergeTable
 
     private BpeMergeTable(int capacity)
     {
-        _rules = new Dictionary<long, MergeRule>(capacity);
+        _rules = new Dictionary<long, MergeRule>(capacity, PairKeyComparer.Instance);
+        _symbolIds = new Dictionary<string, int>(capacity + 512, StringComparer.Ordinal);
+        _symbols = new List<string>(capacity + 512);
         for (var b = 0; b < 256; b++)
         {
-            _byteSymbols[b] = Intern(ByteLevelAlphabet.ByteToChar[b].ToString());
+            _byteSymbols[b] = Intern([ByteLevelAlphabet.ByteToChar[b]]);
             _lastByteSymbols[b] = Intern(ByteLevelAlphabet.ByteToChar[b] + WordEnd);
         }
     }
@@ -41,22 +43,40 @@ internal sealed class BpeMergeTable
     /// </summary>
     public static BpeMergeTable Parse(string mergesText, string sourceName)
     {
-        var lines = mergesText.Split('\n');
-        var table = new BpeMergeTable(lines.Length);
-        for (var lineIndex = 0; lineIndex < lines.Length; lineIndex++)
+        var text = mergesText.AsSpan().TrimStart('\uFEFF');
+        var table = new BpeMergeTable(text.Count('\n') + 1);
+        Span<char> joined = stackalloc char[256];
+        var lineNumber = 0;
+        while (!text.IsEmpty)
         {
-            var line = lines[lineIndex].AsSpan().TrimEnd('\r');
-            if (line.IsEmpty || (lineIndex == 0 && line.StartsWith("#version", StringComparison.Ordinal)))
+            lineNumber++;
+            var end = text.IndexOf('\n');
+            var line = (end < 0 ? text : text[..end]).TrimEnd('\r');
+            text = end < 0 ? [] : text[(end + 1)..];
+            if (line.IsEmpty || (lineNumber == 1 && line.StartsWith("#version", StringComparison.Ordinal)))
                 continue;
+
             var space = line.IndexOf(' ');
             if (space <= 0 || space == line.Length - 1 || line[(space + 1)..].Contains(' '))
             {
                 throw SeedtexException.Model(
-                    $"{sourceName} line {lineIndex + 1} is not a merge ('first second'): \"{line}\". Use the merges.txt that came with the model's vocab.json.");
+                    $"{sourceName} line {lineNumber} is not a merge ('first second'): \"{line}\". Use the merges.txt that came with the model's vocab.json.");
             }
-            var first = table.Intern(line[..space].ToString());
-            var second = table.Intern(line[(space + 1)..].ToString());
-            var merged = table.Intern(string.Concat(line[..space], line[(space + 1)..]));
+            var firstText = line[..space];
+            var secondText = line[(space + 1)..];
+            var first = table.Intern(firstText);
+            var second = table.Intern(secondText);
+            int merged;
+            if (line.Length - 1 <= joined.Length)
+            {
+                firstText.CopyTo(joined);
+                secondText.CopyTo(joined[firstText.Length..]);
+                merged = table.Intern(joined[..(line.Length - 1)]);
+            }
+            else
+            {
+                merged = table.Intern(string.Concat(firstText, secondText));
+            }
             table._rules[PairKey(first, second)] = new MergeRule(table.MergeCount, merged);
             table.MergeCount++;
         }
@@ -113,16 +133,30 @@ internal sealed class BpeMergeTable
         return count;
     }
 
-    private int Intern(string symbol)
+    private int Intern(ReadOnlySpan<char> symbol)
     {
-        if (!_symbolIds.TryGetValue(symbol, out var id))
+        // Most symbols are already known: look them up by span and allocate a string only for new ones.
+        var lookup = _symbolIds.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(symbol, out var id))
         {
             id = _symbols.Count;
-            _symbols.Add(symbol);
-            _symbolIds.Add(symbol, id);
+            var text = symbol.ToString();
+            _symbols.Add(text);
+            _symbolIds.Add(text, id);
         }
         return id;
     }
 
     private static long PairKey(int first, int second) => ((long)first << 32) | (uint)second;
+
+    // long.GetHashCode folds the halves with XOR, so pairs of nearby symbol numbers collide in long chains;
+    // a multiplicative mix spreads them.
+    private sealed class PairKeyComparer : IEqualityComparer<long>
+    {
+        public static readonly PairKeyComparer Instance = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long key) => (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> 32);
+    }
 }

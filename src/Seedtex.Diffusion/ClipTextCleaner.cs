@@ -10,11 +10,12 @@ namespace Seedtex.Diffusion;
 /// </summary>
 internal static class ClipTextCleaner
 {
-    public static string Clean(string text, bool fixText)
+    public static string Clean(string text, ClipTokenizerOptions options)
     {
-        if (fixText)
+        if (options.FixText)
             text = FixTypography(text);
-        text = HtmlCharacterReferences.Decode(HtmlCharacterReferences.Decode(text));
+        if (options.DecodeHtmlEntities)
+            text = HtmlCharacterReferences.Decode(HtmlCharacterReferences.Decode(text));
         return ToLowerLikePython(CollapseWhitespace(text));
     }
 

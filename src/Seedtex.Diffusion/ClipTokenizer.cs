@@ -12,7 +12,8 @@ namespace Seedtex.Diffusion;
 /// special_tokens_map.json, tokenizer_config.json).
 /// </summary>
 /// <remarks>
-/// Steps: text cleanup (see <see cref="ClipTokenizerOptions.FixText"/>; HTML references decoded twice;
+/// Steps: text cleanup (<see cref="ClipTokenizerOptions.FixText"/>, HTML references decoded twice unless
+/// <see cref="ClipTokenizerOptions.DecodeHtmlEntities"/> is off,
 /// whitespace collapsed and trimmed; lowercased with Python's rules), CLIP's word split, each word's UTF-8
 /// bytes mapped to GPT-2's byte alphabet with "&lt;/w&gt;" on the last symbol, merges applied lowest rank first.
 /// A symbol missing from the vocabulary becomes the end token, as HF uses it for unknowns.
@@ -30,8 +31,9 @@ public sealed class ClipTokenizer
     private readonly Dictionary<string, int> _vocab;
     private readonly BpeMergeTable _merges;
     private readonly int[] _symbolToId;
-    private readonly bool _fixText;
+    private readonly ClipTokenizerOptions _options;
     private readonly ConcurrentDictionary<string, int[]> _wordCache = new(StringComparer.Ordinal);
+    private int _cachedWordCount; // our own count: ConcurrentDictionary.Count takes every lock, costing more than the BPE
 
     /// <summary>Builds a tokenizer from the text of vocab.json and merges.txt.</summary>
     /// <exception cref="SeedtexException">InvalidModel when either text is malformed or the vocabulary lacks a
@@ -52,7 +54,7 @@ public sealed class ClipTokenizer
         EndTokenId = RequireToken(ClipPreTokenizer.EndText, vocabSource);
         PadTokenId = options.PadToken is null ? EndTokenId : RequireToken(options.PadToken, vocabSource);
         MaxLength = options.MaxLength;
-        _fixText = options.FixText;
+        _options = options;
 
         _merges = BpeMergeTable.Parse(mergesText, mergesSource);
         var symbols = _merges.Symbols;
@@ -79,7 +81,7 @@ public sealed class ClipTokenizer
         var vocabPath = Path.Combine(tokenizerFolder, "vocab.json");
         var mergesPath = Path.Combine(tokenizerFolder, "merges.txt");
         var vocab = TokenizerFiles.ReadRequired(vocabPath);
-        var merges = Encoding.UTF8.GetString(TokenizerFiles.ReadRequired(mergesPath));
+        var merges = Encoding.UTF8.GetString(TokenizerFiles.ReadRequired(mergesPath)); // a leading BOM survives as U+FEFF; the parser drops it
         return new ClipTokenizer(vocab, merges, TokenizerFiles.ReadOptions(tokenizerFolder), vocabPath, mergesPath);
     }
 
@@ -87,10 +89,13 @@ public sealed class ClipTokenizer
     public static Task<ClipTokenizer> LoadAsync(string tokenizerFolder, CancellationToken cancellationToken = default) =>
         Task.Run(() => Load(tokenizerFolder), cancellationToken);
 
+    /// <summary>Id of <c>&lt;|startoftext|&gt;</c>, first in every window.</summary>
     public int StartTokenId { get; }
 
+    /// <summary>Id of <c>&lt;|endoftext|&gt;</c>, after the content of every window; also stands for unknown symbols.</summary>
     public int EndTokenId { get; }
 
+    /// <summary>Id that fills each window after the end token.</summary>
     public int PadTokenId { get; }
 
     /// <summary>Ids per window, start and end included (77 for Stable Diffusion).</summary>
@@ -99,6 +104,7 @@ public sealed class ClipTokenizer
     /// <summary>Content tokens one window holds: <see cref="MaxLength"/> − 2.</summary>
     public int WindowTokenCount => MaxLength - 2;
 
+    /// <summary>Entries in vocab.json (49408 for CLIP).</summary>
     public int VocabularySize => _vocab.Count;
 
     /// <summary>Merge rules read from merges.txt.</summary>
@@ -149,7 +155,7 @@ public sealed class ClipTokenizer
 
     private void AppendIds(string text, List<int> ids)
     {
-        var cleaned = ClipTextCleaner.Clean(text, _fixText);
+        var cleaned = ClipTextCleaner.Clean(text, _options);
         var words = new List<(int Start, int Length)>();
         ClipPreTokenizer.Split(cleaned, words);
         var cache = _wordCache.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -159,8 +165,8 @@ public sealed class ClipTokenizer
             if (!cache.TryGetValue(word, out var wordIds))
             {
                 wordIds = EncodeWord(word);
-                if (_wordCache.Count < MaxCachedWords)
-                    cache.TryAdd(word, wordIds);
+                if (Volatile.Read(ref _cachedWordCount) < MaxCachedWords && cache.TryAdd(word, wordIds))
+                    Interlocked.Increment(ref _cachedWordCount);
             }
             ids.AddRange(wordIds);
         }

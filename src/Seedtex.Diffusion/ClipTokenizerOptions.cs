@@ -17,4 +17,11 @@ public sealed record ClipTokenizerOptions
     /// its mojibake repair and NFC normalisation are not reproduced here.
     /// </summary>
     public bool FixText { get; init; } = true;
+
+    /// <summary>
+    /// Decode HTML character references ("&amp;amp;" → "&amp;") twice, as OpenAI's CLIP does. Hugging Face's
+    /// CLIPTokenizer skips this step (unless ftfy does it), so turn it off to match a pipeline built on it
+    /// for prompts that contain '&amp;'.
+    /// </summary>
+    public bool DecodeHtmlEntities { get; init; } = true;
 }

@@ -32,6 +32,14 @@ public sealed class TokenizedPrompt
     /// <summary>True when <see cref="LongPromptPolicy.Truncate"/> dropped tokens: the caller should warn.</summary>
     public bool Truncated { get; }
 
+    /// <summary>Copies <see cref="Ids"/> widened to 64 bits, for text encoders exported with int64 input_ids.</summary>
+    public void CopyIdsTo(Span<long> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, _ids.Length, nameof(destination));
+        for (var i = 0; i < _ids.Length; i++)
+            destination[i] = _ids[i];
+    }
+
     /// <summary>The ids of one window.</summary>
     public ReadOnlySpan<int> Chunk(int index)
     {

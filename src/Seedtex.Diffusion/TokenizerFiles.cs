@@ -27,6 +27,9 @@ internal static class TokenizerFiles
     /// <summary>vocab.json: one JSON object mapping each token to its integer id.</summary>
     public static Dictionary<string, int> ParseVocabulary(ReadOnlySpan<byte> json, string source)
     {
+        // Editors on Windows may add a byte-order mark; the JSON reader would reject it.
+        if (json.StartsWith("\uFEFF"u8))
+            json = json[3..];
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });

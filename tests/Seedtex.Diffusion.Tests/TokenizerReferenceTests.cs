@@ -50,6 +50,25 @@ public class TokenizerReferenceTests
     }
 
     [Fact]
+    public void Threads_sharing_one_fresh_tokenizer_all_get_the_reference_ids()
+    {
+        var tokenizer = ClipTokenizer.Load(TokenizerTestData.ClipFolder);
+        var cases = TokenizerTestData.Cases.Value;
+        var mismatches = 0;
+        // Every thread walks all cases from a different starting point, so words enter the cache concurrently.
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, thread =>
+        {
+            for (var k = 0; k < cases.Count; k++)
+            {
+                var testCase = cases[(k + thread * 61) % cases.Count];
+                if (!tokenizer.Encode(testCase.Text).SequenceEqual(testCase.ClipIds))
+                    Interlocked.Increment(ref mismatches);
+            }
+        });
+        Assert.Equal(0, mismatches);
+    }
+
+    [Fact]
     public void Repeated_encoding_gives_the_same_ids_from_the_word_cache()
     {
         var tokenizer = ClipTokenizer.Load(TokenizerTestData.ClipFolder);

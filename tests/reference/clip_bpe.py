@@ -176,12 +176,13 @@ def learn_vocab(corpus, merges_count):
     tokens = byte_chars + [c + WORD_END for c in byte_chars]
     known = set(tokens)
     merges = []
-    words = dict(word_counts)
+    words = [list(symbols) for symbols in word_counts]
+    counts = list(word_counts.values())
+    pair_counts = Counter()
+    for symbols, count in zip(words, counts):
+        for pair in zip(symbols, symbols[1:]):
+            pair_counts[pair] += count
     while len(merges) < merges_count:
-        pair_counts = Counter()
-        for symbols, count in words.items():
-            for pair in zip(symbols, symbols[1:]):
-                pair_counts[pair] += count
         candidates = [(-n, p) for p, n in pair_counts.items() if n >= 2 and p[0] + p[1] not in known]
         if not candidates:
             break
@@ -189,10 +190,18 @@ def learn_vocab(corpus, merges_count):
         merges.append(best)
         tokens.append(best[0] + best[1])
         known.add(best[0] + best[1])
-        merged_words = Counter()
-        for symbols, count in words.items():
-            merged_words[tuple(_merge_pair(list(symbols), best[0], best[1]))] += count
-        words = dict(merged_words)
+        # Only words holding the pair change; move their pair counts from the old symbols to the new.
+        for index, symbols in enumerate(words):
+            if best not in zip(symbols, symbols[1:]):
+                continue
+            count = counts[index]
+            for pair in zip(symbols, symbols[1:]):
+                pair_counts[pair] -= count
+            symbols = _merge_pair(symbols, best[0], best[1])
+            for pair in zip(symbols, symbols[1:]):
+                pair_counts[pair] += count
+            words[index] = symbols
+        pair_counts = +pair_counts  # drop pairs that no longer occur
 
     tokens += [START_TOKEN, END_TOKEN]
     return {t: i for i, t in enumerate(tokens)}, merges

@@ -196,10 +196,28 @@ def generated_cases():
     return cases
 
 
+# Pieces that stress each cleanup and split rule; random_cases() strings them together.
+FRAGMENTS = [
+    "stone", "Moss", "SKY", "cloud", "wood", "brick", "the", "of", " ", "  ", "\t", "\n", "\u3000", "\u00a0", "\x1c",
+    "Σ", "ΣΑΣ", "ΟΔΟΣ", "σ", "ς", "Α", "\u0301", "'", ".", ":", "-", "!", "?", "...", ",", "(", ")", "[", "]",
+    "&amp;", "&AMP;", "&#x41;", "&#65;", "&lt", "&gt;", "&", "#", ";", "&nbsp;", "&notin;", "&not", "&#150;", "&#xFFFF;",
+    "🔥", "👍🏽", "❤️", "é", "e\u0301", "İ", "ſ", "'s", "'S", "'ll", "'re", "<|endoftext|>", "<|startoftext|>", "<|",
+    "ﬁ", "ﬆ", "Ｆ", "ｘ", "！", "“", "”", "‘", "’", "ʼ", "1", "42", "२", "½", "Ⅻ", "東", "京", "한", "𠀀", "𝒜", "Ω",
+    "ǅ", "ß", "ẞ", "Ä", "ŁÓDŹ", "Ж", "Ⓐ", "\u00ad", "\u200b", "\u200d", "x", "1024x1024",
+]
+
+
+def random_cases(count, seed=20261124):
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(1, 12))) for _ in range(count)]
+
+
 def cases():
     clip = clip_bpe.load_tokenizer(CLIP_FOLDER)
     small = clip_bpe.load_tokenizer(SMALL_FOLDER)
-    texts = HANDWRITTEN_CASES + generated_cases()
+    texts = HANDWRITTEN_CASES + generated_cases() + random_cases(300)
     seen = set()
     out = []
     for text in texts:
