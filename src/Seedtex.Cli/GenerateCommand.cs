@@ -14,7 +14,7 @@ public static class GenerateCommand
         var negative = new Option<string>("--negative", "-n") { Description = "what to steer away from", DefaultValueFactory = _ => "" };
         var seed = new Option<long?>("--seed", "-s") { Description = "noise seed; same seed, same picture (default: random, printed)" };
         var steps = new Option<int>("--steps") { Description = "denoising steps (default: the model's)" };
-        var guidance = new Option<float>("--guidance", "-g") { Description = "classifier-free guidance scale; 1 or less turns it off (default: the model's)", DefaultValueFactory = _ => float.NaN };
+        var guidance = new Option<float?>("--guidance", "-g") { Description = "classifier-free guidance scale; 1 or less turns it off (default: the model's)" };
         var scheduler = new Option<string>("--scheduler") { Description = "euler, euler-a, ddim, dpm++2m-karras, lcm (default: the model's)", DefaultValueFactory = _ => "" };
         var size = new Option<int?>("--size") { Description = "width and height in pixels, a multiple of 8 from 64 to 4096 (default: the model's)" };
         var width = new Option<int?>("--width") { Description = "width in pixels (overrides --size)" };
@@ -44,7 +44,7 @@ public static class GenerateCommand
                 NegativePrompt = parse.GetValue(negative)!,
                 Seed = parse.GetValue(seed) ?? Random.Shared.NextInt64(0, uint.MaxValue),
                 Steps = parse.GetValue(steps),
-                Guidance = parse.GetValue(guidance),
+                Guidance = ExplicitGuidance(parse.GetValue(guidance)),
                 Scheduler = parse.GetValue(scheduler)!,
                 Width = parse.GetValue(width) ?? initImage?.Width ?? defaultSize,
                 Height = parse.GetValue(height) ?? initImage?.Height ?? defaultSize,
@@ -66,6 +66,14 @@ public static class GenerateCommand
         }, ct));
         return command;
     }
+
+    /// <summary>Leaving --guidance out means the model's default (NaN in a request); typing NaN is a mistake.</summary>
+    private static float ExplicitGuidance(float? value) => value switch
+    {
+        null => float.NaN,
+        float v when !float.IsFinite(v) => throw SeedtexException.Argument($"guidance {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} is invalid; use a finite number >= 0 (1 or less turns guidance off)"),
+        float v => v,
+    };
 
     private static void RequireFolder(string outputPath)
     {

@@ -76,8 +76,13 @@ public class GenerateCommandTests
         string dir = TempDir();
         string init = Path.Combine(dir, "init.png");
         await PngFile.WriteAsync(init, new byte[64 * 64 * 4], 64, 64);
-        var args = new List<string> { "generate", "bricks", "--steps", "2", "--size", "64", "--model", SeedtexProcess.Model("sd15"), "-o", Path.Combine(dir, "out.png") };
-        args.AddRange(extra.Select(a => a == "INIT" ? init : a));
+        // Each case overrides one of the valid defaults below.
+        var options = new Dictionary<string, string> { ["--steps"] = "2", ["--size"] = "64", ["--model"] = SeedtexProcess.Model("sd15"), ["-o"] = Path.Combine(dir, "out.png") };
+        for (int i = 0; i < extra.Length; i += 2)
+            options[extra[i]] = extra[i + 1] == "INIT" ? init : extra[i + 1];
+        var args = new List<string> { "generate", "bricks" };
+        foreach (var (name, value) in options)
+            args.AddRange([name, value]);
         var result = await SeedtexProcess.RunAsync(args, null);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.StdErr, StringComparison.Ordinal);
