@@ -94,6 +94,11 @@ public sealed class DiskStore : ICacheTier
             MoveAside(path, e.Message);
             return null;
         }
+        catch (IOException e)
+        {
+            // The disk failed, not the entry: say so instead of throwing a bare IOException through the tiers.
+            throw new SeedtexException(SeedtexErrorKind.Io, $"reading cache entry {path} failed: {e.Message}; check the disk, or run `seedtex cache verify`", e);
+        }
         Touch(path);
         return new CacheHit(entry, Name);
     }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using Seedtex.Cache.Testing;
+using Xunit.Abstractions;
 
 namespace Seedtex.Cache.Tests;
 
 /// <summary>The disk store shared by real processes: writers killed with SIGKILL, and concurrent readers and writers.</summary>
-public class MultiProcessTests
+public class MultiProcessTests(ITestOutputHelper log)
 {
     [Fact]
     public async Task Writers_killed_at_random_points_never_leave_a_served_corrupt_entry()
@@ -42,6 +42,7 @@ public class MultiProcessTests
         Assert.Equal(0, stats.CorruptFiles);
         Assert.Empty(store.Verify().Problems);
         Assert.True(stats.TempFiles > 0, "no writer was killed mid-write; the test did not exercise the crash");
+        log.WriteLine($"100 kills: {served} complete entries served correctly, {stats.TempFiles} writes cut off mid-way (temp files), 0 corrupt");
 
         Assert.Equal(stats.TempFiles, store.RemoveTempFiles(TimeSpan.Zero)); // leftovers of dead writers are collectable
         store.Put(TestEntries.Key(3, 64), TestEntries.Entry(3, 64));
@@ -72,6 +73,7 @@ public class MultiProcessTests
             }
         }
         Assert.True(hits > 0);
+        log.WriteLine($"{Workers} processes x {Ops} ops: {putByAnyone.Count} distinct keys put, {hits} verified hits");
         var store = new DiskStore(folder.Path);
         foreach (int n in putByAnyone)
         {
