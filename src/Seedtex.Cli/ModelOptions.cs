@@ -18,6 +18,10 @@ public sealed class ModelOptions
         command.Options.Add(Threads);
     }
 
+    /// <summary>The default CPU generator for a model folder (null: the default model), for commands such as bake.</summary>
+    public static Core.ITextureGenerator OpenGenerator(string? folder) =>
+        new Runtime.DiffusionTextureGenerator(ModelSet.Load(DefaultModel.Resolve(folder), new SessionSettings()), ownsModel: true);
+
     /// <summary>Loads the model named by --model, or by <paramref name="folder"/> when a command takes it as an argument.</summary>
     public Task<ModelSet> LoadAsync(ParseResult parse, CancellationToken cancellationToken, string? folder = null)
     {

@@ -6,6 +6,8 @@ var root = new RootCommand("seedtex: prompt-to-texture generation for game engin
     GenerateCommand.Create(),
     ModelsCommand.Create(),
     BenchCommand.Create(),
+    CacheCommands.Create(),
+    BakeCommand.Create(ModelOptions.OpenGenerator),
 };
 
 var parse = root.Parse(args);

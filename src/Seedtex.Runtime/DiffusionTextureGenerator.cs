@@ -13,11 +13,15 @@ namespace Seedtex.Runtime;
 public sealed class DiffusionTextureGenerator : ITextureGenerator, IDisposable
 {
     private readonly StableDiffusionPipeline _pipeline;
+    private readonly bool _ownsModel;
     private int _generationCount;
 
-    public DiffusionTextureGenerator(ModelSet model)
+    /// <param name="model">The loaded model.</param>
+    /// <param name="ownsModel">Dispose the model with the generator (for callers that open a model just for it).</param>
+    public DiffusionTextureGenerator(ModelSet model, bool ownsModel = false)
     {
         Model = model;
+        _ownsModel = ownsModel;
         _pipeline = new StableDiffusionPipeline(model);
     }
 
@@ -47,5 +51,10 @@ public sealed class DiffusionTextureGenerator : ITextureGenerator, IDisposable
             : TensorToImage.ToTexture<float>(image.Pixels.AsSpan<float>(), 3, image.Width, image.Height, resolved.Format, withMips: true);
     }
 
-    public void Dispose() => _pipeline.Dispose();
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        if (_ownsModel)
+            Model.Dispose();
+    }
 }
