@@ -12,6 +12,21 @@ namespace Seedtex.Cli;
 /// </summary>
 public static class BenchCommand
 {
+    /// <summary>A `seedtex bench PART` subcommand that fills a report and prints (and optionally records) it.</summary>
+    private static Command Part(string name, string description, Func<ParseResult, BenchReport, CancellationToken, Task> measure)
+    {
+        var record = new Option<string?>("--record") { Description = "append the results, with machine and date, to this markdown file" };
+        var command = new Command(name, description) { record };
+        command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
+        {
+            var report = new BenchReport(name);
+            await measure(parse, report, ct).ConfigureAwait(false);
+            await report.EmitAsync(parse.GetValue(record), ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
     public static Command Create()
     {
         var size = new Option<int>("--size") { Description = "image size", DefaultValueFactory = _ => 512 };
@@ -21,7 +36,30 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "timed runs after one warm-up run; the median run is reported", DefaultValueFactory = _ => 3 };
         var record = new Option<string?>("--record") { Description = "append the results, with machine and date, to this markdown file" };
         var model = new ModelOptions();
-        var command = new Command("bench", "measure the pipeline's speed and overhead per stage") { size, steps, guidance, scheduler, runs, record };
+        var command = new Command("bench", "measure the pipeline's speed and overhead per stage; subcommands measure the other layers")
+        {
+            size, steps, guidance, scheduler, runs, record,
+            Part("tokenizer", "CLIP tokenizer load and per-prompt time on the default model's tokenizer", (parse, report, ct) =>
+            {
+                var r = Diffusion.TokenizerBenchmark.Run(Path.Combine(DefaultModel.Resolve(null), "tokenizer"));
+                report.Table([("load", $"{r.LoadMilliseconds:0.00} ms"), ("first prompt", $"{r.FirstPromptMicroseconds:0.0} us"), ($"prompt ({r.PromptTokens} tokens)", $"{r.PromptMicroseconds:0.0} us")], "operation", "median");
+                return Task.CompletedTask;
+            }),
+            Part("schedulers", "noise generation and one step of each scheduler on a 1x4x128x128 latent", (parse, report, ct) =>
+            {
+                var results = Diffusion.Schedulers.NumericsBenchmark.Run(cancellationToken: ct);
+                report.Table(results.Select(r => (r.Operation, $"{r.MillisecondsEach:0.000} ms")), "operation", $"each ({results[0].LatentLength} floats)");
+                return Task.CompletedTask;
+            }),
+            Part("cache", "cache key and memory, disk and pack hits for a 1024x1024 RGBA8 texture with mips", (parse, report, ct) =>
+            {
+                string work = Directory.CreateTempSubdirectory("seedtex-bench-cache").FullName;
+                report.Line("```");
+                report.Line(Cache.CacheBenchmark.Run(work).ToString());
+                report.Line("```");
+                return Task.CompletedTask;
+            }),
+        };
         model.AddTo(command);
         command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
         {
