@@ -11,6 +11,6 @@ public class GpuBenchmarkTests
         var result = GpuBenchmark.Run(size: 64, runs: 3);
         Assert.True(result.Level0Identical);
         Assert.Equal(7, result.MipLevels);
-        Assert.Contains("llvmpipe", result.Device, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(result.Device));
     }
 }
