@@ -31,7 +31,7 @@ internal static class BakeCommand
             var generator = openModel(parse.GetValue(model));
             try
             {
-                var baker = new Baker(generator, CacheKeyContext.For(generator), new DiskStore(parse.GetValue(cacheDir)!));
+                var baker = new Baker(generator, generator.KeyContext, new DiskStore(parse.GetValue(cacheDir)!));
                 if (parse.GetValue(dryRun))
                     return DryRun(baker.Plan(manifest, pack), output);
                 var result = await RunWithProgress(baker, manifest, pack, cancellationToken).ConfigureAwait(false);

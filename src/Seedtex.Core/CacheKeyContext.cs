@@ -17,8 +17,6 @@ public sealed record CacheKeyContext(
     string RngKind = CacheKeyContext.TorchCpuRng)
 {
     public const string TruncateLongPrompts = "truncate";
+    public const string ChunkLongPrompts = "chunk";
     public const string TorchCpuRng = "torch-cpu-mt19937";
-
-    /// <summary>The context for a generator with the pipeline's default policies.</summary>
-    public static CacheKeyContext For(ITextureGenerator generator) => new(generator.ModelFingerprint);
 }

@@ -24,6 +24,9 @@ public interface ITextureGenerator
     /// <summary>Content fingerprint of the model (hex SHA-256 over its files); part of every cache key.</summary>
     string ModelFingerprint { get; }
 
+    /// <summary>What, beside the request, decides this generator's pixels: the model and the pipeline's policies.</summary>
+    CacheKeyContext KeyContext { get; }
+
     /// <summary>
     /// The request with every "model default" field (steps 0, guidance NaN, empty scheduler) replaced by the value
     /// this model will actually use, and validated. Cache keys are made from the resolved request, so asking for

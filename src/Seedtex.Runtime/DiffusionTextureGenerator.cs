@@ -28,6 +28,10 @@ public sealed class DiffusionTextureGenerator : ITextureGenerator, IDisposable
 
     public string ModelFingerprint => Model.Fingerprint;
 
+    public CacheKeyContext KeyContext => new(
+        Model.Fingerprint,
+        LongPromptPolicy: Model.SupportsLongPrompts ? CacheKeyContext.ChunkLongPrompts : CacheKeyContext.TruncateLongPrompts);
+
     /// <summary>Generations run so far (cache hits never get here): what bake and single-flight tests count.</summary>
     public int GenerationCount => _generationCount;
 

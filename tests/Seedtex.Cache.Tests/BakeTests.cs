@@ -23,7 +23,7 @@ public class BakeTests
         using var folder = new TempFolder();
         var generator = new PatternGenerator();
         var store = new DiskStore(folder.File("cache"));
-        var baker = new Baker(generator, CacheKeyContext.For(generator), store);
+        var baker = new Baker(generator, generator.KeyContext, store);
 
         var (manifest, pack) = Write(folder, Manifest(20));
         var first = await baker.RunAsync(manifest, pack, null, default);
@@ -58,15 +58,15 @@ public class BakeTests
         using var folder = new TempFolder();
         var generator = new PatternGenerator();
         var (manifest, pack) = Write(folder, Manifest(5));
-        await new Baker(generator, CacheKeyContext.For(generator), new DiskStore(folder.File("cache"))).RunAsync(manifest, pack, null, default);
+        await new Baker(generator, generator.KeyContext, new DiskStore(folder.File("cache"))).RunAsync(manifest, pack, null, default);
 
         // Another machine: empty disk store, but the committed pack.
-        var fresh = new Baker(generator, CacheKeyContext.For(generator), new DiskStore(folder.File("other-cache")));
+        var fresh = new Baker(generator, generator.KeyContext, new DiskStore(folder.File("other-cache")));
         Assert.Equal(0, (await fresh.RunAsync(manifest, pack, null, default)).Generated);
 
         // Pack deleted: the disk store still has everything.
         File.Delete(pack);
-        var again = await new Baker(generator, CacheKeyContext.For(generator), new DiskStore(folder.File("cache"))).RunAsync(manifest, pack, null, default);
+        var again = await new Baker(generator, generator.KeyContext, new DiskStore(folder.File("cache"))).RunAsync(manifest, pack, null, default);
         Assert.Equal(0, again.Generated);
         Assert.All(again.Plan, p => Assert.Equal("disk", p.FoundIn));
         Assert.True(File.Exists(pack));
@@ -80,7 +80,7 @@ public class BakeTests
         var generator = new PatternGenerator();
         generator.FailingPrompts.Add("material number 2");
         var store = new DiskStore(folder.File("cache"));
-        var baker = new Baker(generator, CacheKeyContext.For(generator), store);
+        var baker = new Baker(generator, generator.KeyContext, store);
         var (manifest, pack) = Write(folder, Manifest(5));
 
         var result = await baker.RunAsync(manifest, pack, null, default);
@@ -105,7 +105,7 @@ public class BakeTests
     {
         using var folder = new TempFolder();
         var generator = new PatternGenerator();
-        var baker = new Baker(generator, CacheKeyContext.For(generator), new DiskStore(folder.File("cache")));
+        var baker = new Baker(generator, generator.KeyContext, new DiskStore(folder.File("cache")));
         var (manifest, pack) = Write(folder, Manifest(4));
 
         var plan = baker.Plan(manifest, pack);

@@ -14,6 +14,9 @@ internal sealed class PatternGenerator : ITextureGenerator
     private int _calls;
 
     public string ModelFingerprint => "9a77e2000000000000000000000000000000000000000000000000000000000";
+
+    public CacheKeyContext KeyContext => new(ModelFingerprint);
+
     public int Calls => _calls;
     /// <summary>Prompts that make generation fail, as a broken model or out-of-memory would.</summary>
     public HashSet<string> FailingPrompts { get; } = [];
