@@ -1,0 +1,57 @@
+using Seedtex.Core;
+using Seedtex.Diffusion.Models;
+using Seedtex.Diffusion.Pipelines;
+
+namespace Seedtex.Runtime;
+
+/// <summary>
+/// The diffusion pipeline behind <see cref="ITextureGenerator"/>: generates, converts the decoded tensor to the
+/// request's pixel format and adds the full mip chain, so what comes out is what the cache stores and a GPU uploads.
+/// This is the CPU path; the GPU layer does the same conversion with compute shaders when a device is attached.
+/// </summary>
+public sealed class DiffusionTextureGenerator : ITextureGenerator, IDisposable
+{
+    private readonly StableDiffusionPipeline _pipeline;
+    private readonly bool _ownsModel;
+    private int _generationCount;
+
+    /// <param name="model">The loaded model.</param>
+    /// <param name="ownsModel">Dispose the model with the generator (for callers that open a model just for it).</param>
+    public DiffusionTextureGenerator(ModelSet model, bool ownsModel = false)
+    {
+        Model = model;
+        _ownsModel = ownsModel;
+        _pipeline = new StableDiffusionPipeline(model);
+    }
+
+    public ModelSet Model { get; }
+
+    public string ModelFingerprint => Model.Fingerprint;
+
+    /// <summary>Generations run so far (cache hits never get here): what bake and single-flight tests count.</summary>
+    public int GenerationCount => _generationCount;
+
+    public TextureRequest Resolve(TextureRequest request)
+    {
+        var resolved = _pipeline.Resolve(request);
+        if (resolved.Format is not (PixelFormat.Rgba8Srgb or PixelFormat.Rgba16Float))
+            throw SeedtexException.Argument($"a generated colour texture is Rgba8Srgb or Rgba16Float, not {resolved.Format}");
+        return resolved;
+    }
+
+    public async Task<TextureData> GenerateAsync(TextureRequest request, IProgress<GenerationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var resolved = Resolve(request);
+        using var image = await _pipeline.GenerateAsync(resolved, progress, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _generationCount);
+        progress?.Report(new GenerationProgress(GenerationStage.PostProcessing, resolved.Steps, resolved.Steps, image.Timings.Total));
+        return image.ToTexture(resolved.Format, withMips: true);
+    }
+
+    public void Dispose()
+    {
+        _pipeline.Dispose();
+        if (_ownsModel)
+            Model.Dispose();
+    }
+}
