@@ -3,7 +3,10 @@
 // renders a plane with the texture repeated 4x4 under the sky, and writes the frame as PNG plus a JSON file with
 // the camera, so a test can work out where each pixel's colour must come from.
 //
-// Usage: HeadlessHost [--texture ground.png] [--sky equirect.png] [--out frame.png] [--size 480x320] [--validate]
+// Usage: HeadlessHost [--model folder --prompt text [--seed n]] [--texture ground.png] [--sky equirect.png]
+//                     [--out frame.png] [--size 480x320] [--validate]
+// The ground texture comes from the model (diffusers ONNX layout) when given, else from --texture, else from a
+// built-in pattern written where the decoder's output would go.
 // Exit codes: 0 done, 1 GPU or inference failure, 2 bad arguments or input files, 3 validation-layer messages.
 using System.Globalization;
 using System.Numerics;
@@ -16,7 +19,8 @@ using StbImageWriteSharp;
 const float PlaneHalfSize = 10f;
 const float TextureRepeats = 4f;
 
-string? texturePath = null, skyPath = null;
+string? texturePath = null, skyPath = null, modelFolder = null, prompt = null;
+long seed = 0;
 string outPath = "frame.png";
 int width = 480, height = 320;
 bool validate = false;
@@ -28,6 +32,12 @@ for (int i = 0; i < args.Length; i++)
         switch (args[i])
         {
             case "--texture": texturePath = Value(); break;
+            case "--model": modelFolder = Value(); break;
+            case "--prompt": prompt = Value(); break;
+            case "--seed":
+                if (!long.TryParse(Value(), CultureInfo.InvariantCulture, out seed))
+                    throw SeedtexException.Argument("--seed takes a whole number");
+                break;
             case "--sky": skyPath = Value(); break;
             case "--out": outPath = Value(); break;
             case "--validate": validate = true; break;
@@ -36,7 +46,7 @@ for (int i = 0; i < args.Length; i++)
                 if (parts.Length != 2 || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out width) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out height) || width < 16 || height < 16 || width > 4096 || height > 4096)
                     throw SeedtexException.Argument("--size takes WIDTHxHEIGHT between 16 and 4096, e.g. 480x320");
                 break;
-            default: throw SeedtexException.Argument($"unknown option {args[i]}; options: --texture, --sky, --out, --size, --validate");
+            default: throw SeedtexException.Argument($"unknown option {args[i]}; options: --model, --prompt, --seed, --texture, --sky, --out, --size, --validate");
         }
     }
     catch (SeedtexException e)
@@ -46,6 +56,12 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
+if ((modelFolder == null) != (prompt == null))
+{
+    Console.Error.WriteLine("--model and --prompt go together");
+    return 2;
+}
+
 var camera = new Camera(new Vector3(0f, 2f, 3f), new Vector3(0f, 1f, -5f), 70f, width, height);
 try
 {
@@ -53,7 +69,9 @@ try
     using var host = new HostDevice(validate);
     byte[] frame;
     using (var seedtex = GpuContext.Adopt(host.Describe(queueGate)))
-    using (var ground = SceneInputs.Ground(seedtex, texturePath))
+    using (var ground = modelFolder != null
+        ? await GeneratedGround.GenerateAsync(seedtex, modelFolder, prompt!, seed, 64, CancellationToken.None)
+        : SceneInputs.Ground(seedtex, texturePath))
     using (var sky = SceneInputs.Sky(seedtex, skyPath))
     {
         frame = new SceneRenderer(host, queueGate).Render(camera, ground, sky, PlaneHalfSize, TextureRepeats);

@@ -17,6 +17,7 @@ namespace Seedtex.Vulkan;
 /// vkQueueSubmit. Hosts that must not be submitted to at all (Unity) record the same work into their own command
 /// buffer instead (the <c>Record...</c> methods of <see cref="ImageConverter"/>).
 /// </para>
+/// <para>Dispose every <see cref="GpuSubmission"/>, texture and buffer before the context.</para>
 /// </summary>
 public sealed unsafe class GpuContext : IDisposable
 {
@@ -273,6 +274,10 @@ public sealed unsafe class GpuContext : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        // Our own device may still be running work nobody waited for; a host's device is the host's to drain
+        // (dispose every GpuSubmission first).
+        if (OwnsDevice)
+            Vk.DeviceWaitIdle(Device);
         _kernels?.Dispose();
         Vk.DestroyCommandPool(Device, _commandPool, null);
         if (OwnsDevice)

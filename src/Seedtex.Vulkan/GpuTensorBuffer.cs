@@ -64,7 +64,9 @@ public sealed class GpuTensorBuffer : IDecoderOutputMemory, IDisposable
     {
         ArgumentNullException.ThrowIfNull(context);
         Validate(shape);
-        var buffer = MappedBuffer.Allocate(context, shape.ByteCount(elementType), BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit, PageAlignment);
+        // Rounded up to whole 32-bit words: the shaders read float16 tensors two elements per word.
+        long size = (shape.ByteCount(elementType) + 3) & ~3L;
+        var buffer = MappedBuffer.Allocate(context, size, BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit, PageAlignment);
         return new GpuTensorBuffer(buffer, shape, elementType, imported: false);
     }
 

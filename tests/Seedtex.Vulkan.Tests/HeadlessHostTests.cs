@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using System.Text.Json;
 using Seedtex.Imaging;
+using Seedtex.Tests;
 using StbImageSharp;
 using StbImageWriteSharp;
 
@@ -105,6 +106,31 @@ public sealed class HeadlessHostTests : IDisposable
         Assert.True(image.Data[2] > image.Data[0]);
         int bottom = (image.Height - 1) * image.Width * 4;
         Assert.True(image.Data[bottom] + image.Data[bottom + 1] + image.Data[bottom + 2] > 60);
+    }
+
+    [Fact]
+    public async Task Model_generated_ground_is_decoded_into_the_host_device_and_follows_the_seed()
+    {
+        // A tiny SD-Turbo-shaped test model (tests/models): its pictures are noise, but they are a seed's noise.
+        string model = RepoPaths.InRepo("tests", "models", "sd-turbo");
+        async Task<byte[]> Frame(long seed, string name)
+        {
+            string path = Path.Combine(_folder, name);
+            var (exit, stderr) = await RunHost("--model", model, "--prompt", "red bricks", "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", path, "--validate");
+            Assert.True(exit == 0, $"HeadlessHost exit {exit}: {stderr}");
+            Assert.Equal("", stderr.Trim());
+            return ImageResult.FromMemory(File.ReadAllBytes(path), StbImageSharp.ColorComponents.RedGreenBlueAlpha).Data;
+        }
+
+        var first = await Frame(7, "seed7a.png");
+        var again = await Frame(7, "seed7b.png");
+        var other = await Frame(8, "seed8.png");
+
+        Assert.Equal(first, again);
+        int rowBytes = 480 * 4;
+        var groundRows = first.AsSpan(300 * rowBytes, 10 * rowBytes);
+        Assert.False(groundRows.SequenceEqual(other.AsSpan(300 * rowBytes, 10 * rowBytes)), "another seed must give another ground");
+        Assert.True(first.AsSpan(0, 10 * rowBytes).SequenceEqual(other.AsSpan(0, 10 * rowBytes)), "the sky does not depend on the seed");
     }
 
     [Fact]
