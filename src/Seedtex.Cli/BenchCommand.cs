@@ -52,6 +52,13 @@ public static class BenchCommand
                 report.Table(results.Select(r => (r.Operation, $"{r.MillisecondsEach:0.000} ms")), "operation", $"each ({results[0].LatentLength} floats)");
                 return Task.CompletedTask;
             }),
+            Part("gpu", "1024x1024 tensor to RGBA8 plus full mips on the Vulkan device, beside the CPU twin", (parse, report, ct) =>
+            {
+                report.Line("```");
+                report.Line(Vulkan.GpuBenchmark.Run().ToString());
+                report.Line("```");
+                return Task.CompletedTask;
+            }),
             Part("cache", "cache key and memory, disk and pack hits for a 1024x1024 RGBA8 texture with mips", (parse, report, ct) =>
             {
                 string work = Directory.CreateTempSubdirectory("seedtex-bench-cache").FullName;
