@@ -112,6 +112,7 @@ public static class SeamlessVariants
                 if (!File.Exists(Path.Combine(target, component, location)))
                     throw SeedtexException.Model($"{component}/model.onnx keeps tensors in '{location}', which is not inside the model folder; move it beside model.onnx");
             }
+            Directory.CreateDirectory(Path.Combine(target, component));
             OnnxModelFile.Save(model, Path.Combine(target, relative));
             result.Add(new RewrittenComponent(component, used, convs));
         }
@@ -127,8 +128,7 @@ public static class SeamlessVariants
         {
             cancellationToken.ThrowIfCancellationRequested();
             string relative = Path.GetRelativePath(source, file);
-            if (skip.Contains(relative.Replace('\\', '/')) || skip.Contains(relative)
-                || relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.')))
+            if (skip.Contains(relative) || relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.')))
                 continue;
             string destination = Path.Combine(target, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
