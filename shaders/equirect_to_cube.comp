@@ -6,7 +6,7 @@
 // Built twice: equirect_to_cube_rgba8.spv and, with -DFORMAT_RGBA16F, equirect_to_cube_rgba16f.spv.
 #include "color.glsl"
 
-layout(local_size_x = 8, local_size_y = 8) in;
+layout(local_size_x = 16, local_size_y = 16) in;
 
 #ifdef FORMAT_RGBA16F
 layout(set = 0, binding = 0, rgba16f) readonly uniform image2D panorama;

@@ -6,10 +6,13 @@
 // Built twice: mip_downsample_rgba8.spv and, with -DFORMAT_RGBA16F, mip_downsample_rgba16f.spv.
 #include "color.glsl"
 
-layout(local_size_x = 8, local_size_y = 8) in;
+layout(local_size_x = 16, local_size_y = 16) in;
 
 // 8-bit only: true when the values are sRGB-encoded colour, false for linear data such as normal maps.
 layout(constant_id = 0) const bool SRGB = true;
+// true when both source sizes are even (or 1 -> 1): a plain 2x2 box. A specialisation constant because lavapipe
+// executes every tap of the general loop, zero weight or not.
+layout(constant_id = 1) const bool HALVING = false;
 
 #ifdef FORMAT_RGBA16F
 layout(set = 0, binding = 0, rgba16f) readonly uniform image2DArray source;
@@ -42,16 +45,13 @@ vec4 fetch(int x, int y, int layer)
     return c;
 }
 
-void main()
+// General case: up to 3x3 source pixels with the footprint's weights.
+vec4 filterFootprint(uvec3 id, int layer)
 {
-    uvec3 id = gl_GlobalInvocationID;
-    if (id.x >= params.width || id.y >= params.height)
-        return;
     int x0, y0;
     vec3 wx, wy;
     footprint(id.x, params.sourceWidth, params.width, x0, wx);
     footprint(id.y, params.sourceHeight, params.height, y0, wy);
-    int layer = int(id.z);
     vec4 sum = vec4(0.0);
     for (int j = 0; j < 3; j++)
     {
@@ -64,6 +64,28 @@ void main()
                 row += wx[i] * fetch(x0 + i, y0 + j, layer);
         }
         sum += wy[j] * row;
+    }
+    return sum;
+}
+
+void main()
+{
+    uvec3 id = gl_GlobalInvocationID;
+    if (id.x >= params.width || id.y >= params.height)
+        return;
+    int layer = int(id.z);
+    vec4 sum;
+    if (HALVING)
+    {
+        // Same weights and order as the footprint loop gives for an exact halving.
+        ivec2 s = ivec2(id.xy) * 2;
+        vec4 top = 0.5 * fetch(s.x, s.y, layer) + 0.5 * fetch(s.x + 1, s.y, layer);
+        vec4 bottom = 0.5 * fetch(s.x, s.y + 1, layer) + 0.5 * fetch(s.x + 1, s.y + 1, layer);
+        sum = 0.5 * top + 0.5 * bottom;
+    }
+    else
+    {
+        sum = filterFootprint(id, layer);
     }
 #ifdef FORMAT_RGBA16F
     imageStore(destination, ivec3(id), sum);

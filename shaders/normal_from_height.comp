@@ -4,7 +4,7 @@
 // wrapped for tileable textures or clamped. CPU twin: Seedtex.Imaging.NormalFromHeight.
 #include "color.glsl"
 
-layout(local_size_x = 8, local_size_y = 8) in;
+layout(local_size_x = 16, local_size_y = 16) in;
 
 layout(set = 0, binding = 0, std430) readonly buffer Heights { float heights[]; };
 layout(set = 0, binding = 1, rgba8) writeonly uniform image2D normals;

@@ -82,14 +82,4 @@ public sealed class MemoryTier : ICacheTier
             _usedBytes += bytes;
         }
     }
-
-    public void Clear()
-    {
-        lock (_gate)
-        {
-            _index.Clear();
-            _recency.Clear();
-            _usedBytes = 0;
-        }
-    }
 }

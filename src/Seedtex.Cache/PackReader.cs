@@ -128,8 +128,6 @@ public sealed unsafe class PackReader : ICacheTier, IDisposable
         return count;
     }
 
-    public bool Contains(CacheKey key) => Array.BinarySearch(_keys, key) >= 0;
-
     /// <summary>
     /// The entry with its pixels as a view of the mapped file, or null if the pack does not hold the key.
     /// Throws a Corrupt <see cref="SeedtexException"/> naming the pack when the entry's checksum fails.

@@ -22,34 +22,26 @@ internal static class BakeCommand
         command.Options.Add(dryRun);
         command.Options.Add(model);
         command.Options.Add(cacheDir);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CliAction.RunAsync(async () =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var manifest = BakeManifest.Load(parse.GetValue(manifestPath)!);
+            string pack = parse.GetValue(packPath) ?? manifest.PackPath
+                ?? throw SeedtexException.Argument($"{manifest.ManifestPath} names no pack: pass --pack build/assets.stxpack or add \"pack\" to the manifest");
+            var generator = openModel(parse.GetValue(model));
             try
             {
-                var manifest = BakeManifest.Load(parse.GetValue(manifestPath)!);
-                string pack = parse.GetValue(packPath) ?? manifest.PackPath
-                    ?? throw SeedtexException.Argument($"{manifest.ManifestPath} names no pack: pass --pack build/assets.stxpack or add \"pack\" to the manifest");
-                var generator = openModel(parse.GetValue(model));
-                try
-                {
-                    var baker = new Baker(generator, CacheKeyContext.For(generator), new DiskStore(parse.GetValue(cacheDir)!));
-                    if (parse.GetValue(dryRun))
-                        return DryRun(baker.Plan(manifest, pack), output);
-                    var result = await RunWithProgress(baker, manifest, pack, cancellationToken).ConfigureAwait(false);
-                    return Summarise(result, output, parse.InvocationConfiguration.Error);
-                }
-                finally
-                {
-                    (generator as IDisposable)?.Dispose();
-                }
+                var baker = new Baker(generator, CacheKeyContext.For(generator), new DiskStore(parse.GetValue(cacheDir)!));
+                if (parse.GetValue(dryRun))
+                    return DryRun(baker.Plan(manifest, pack), output);
+                var result = await RunWithProgress(baker, manifest, pack, cancellationToken).ConfigureAwait(false);
+                return Summarise(result, output, parse.InvocationConfiguration.Error);
             }
-            catch (SeedtexException e)
+            finally
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return e.Kind == SeedtexErrorKind.InvalidArgument ? 2 : 1;
+                (generator as IDisposable)?.Dispose();
             }
-        });
+        }, cancellationToken));
         return command;
     }
 
@@ -59,18 +51,18 @@ internal static class BakeCommand
         foreach (var item in missing)
             output.WriteLine($"generate  {item.Asset.Id,-32} {item.Key}  {item.Resolved.Width}x{item.Resolved.Height} seed {item.Resolved.Seed}");
         output.WriteLine($"{missing.Count} of {plan.Count} assets would be generated; {plan.Count - missing.Count} are cached");
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static async Task<BakeResult> RunWithProgress(Baker baker, BakeManifest manifest, string pack, CancellationToken cancellationToken)
     {
-        if (Console.IsOutputRedirected)
+        if (!ConsoleProgress.Interactive)
         {
-            // Logs and CI: one line per asset instead of a redrawn bar.
+            // Logs and CI: one line per asset on stderr instead of a redrawn bar; stdout keeps only the summary.
             var lines = new InlineProgress<BakeProgress>(p =>
             {
                 if (p.Done < p.Total)
-                    Console.WriteLine($"[{p.Done + 1}/{p.Total}] {p.CurrentAssetId}" + (p.Remaining is { } eta ? $"  (about {eta:hh\\:mm\\:ss} left)" : ""));
+                    Console.Error.WriteLine($"[{p.Done + 1}/{p.Total}] {p.CurrentAssetId}" + (p.Remaining is { } eta ? $"  (about {eta:hh\\:mm\\:ss} left)" : ""));
             });
             return await baker.RunAsync(manifest, pack, lines, cancellationToken).ConfigureAwait(false);
         }
@@ -100,10 +92,10 @@ internal static class BakeCommand
             error.WriteLine($"{result.Failures.Count} of {result.Plan.Count} assets failed; the pack was not written (finished textures are kept in the cache):");
             foreach (var failure in result.Failures)
                 error.WriteLine($"  {failure.AssetId}: {failure.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
         output.WriteLine($"baked {result.Plan.Count} assets into {result.PackPath}: {result.Generated} generated, {cached} from cache");
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>

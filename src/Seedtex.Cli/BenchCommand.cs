@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Seedtex.Core;
 using Seedtex.Diffusion.Pipelines;
+using Seedtex.Runtime;
 
 namespace Seedtex.Cli;
 
@@ -84,7 +85,7 @@ public static class BenchCommand
             {
                 using var image = await pipeline.GenerateAsync(request, null, ct).ConfigureAwait(false);
                 long t0 = Stopwatch.GetTimestamp();
-                ImageOutput.EncodePng(image, models, ImageOutput.ToRgba8(image));
+                ImageOutput.EncodePng(image, models, image.ToRgba8());
                 var png = Stopwatch.GetElapsedTime(t0);
                 if (run > 0)
                     measured.Add((image.Timings, png));

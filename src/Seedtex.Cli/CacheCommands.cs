@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Seedtex.Cache;
 using Seedtex.Core;
-using StbImageWriteSharp;
+using Seedtex.Imaging;
 
 namespace Seedtex.Cli;
 
@@ -38,7 +38,7 @@ internal static class CacheCommands
     private static Command Stats(Option<string> cacheDir)
     {
         var command = new Command("stats", "Entry count, size, and leftovers (temp files, entries moved aside as corrupt)");
-        command.SetAction(parse => Run(parse, output =>
+        command.SetAction((parse, cancellationToken) => Run(parse, cancellationToken, output =>
         {
             var store = new DiskStore(parse.GetValue(cacheDir)!);
             var stats = store.Stats();
@@ -49,7 +49,7 @@ internal static class CacheCommands
             output.WriteLine($"corrupt       {stats.CorruptFiles} (in {store.CorruptFolder})");
             if (stats.OldestUseUtc is { } oldest && stats.NewestUseUtc is { } newest)
                 output.WriteLine($"last used     {oldest:u} .. {newest:u}");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -57,7 +57,7 @@ internal static class CacheCommands
     private static Command List(Option<string> cacheDir)
     {
         var command = new Command("ls", "One line per entry: key, size, format, last use, asset id and prompt");
-        command.SetAction(parse => Run(parse, output =>
+        command.SetAction((parse, cancellationToken) => Run(parse, cancellationToken, output =>
         {
             var store = new DiskStore(parse.GetValue(cacheDir)!);
             foreach (var entry in store.List().OrderByDescending(e => e.LastUsedUtc))
@@ -72,7 +72,7 @@ internal static class CacheCommands
                 string id = entry.Metadata.AssetId.Length > 0 ? $"[{entry.Metadata.AssetId}] " : "";
                 output.WriteLine($"{entry.Key}  {FormatBytes(entry.FileBytes),9}  {entry.Width}x{entry.Height}{faces} {entry.MipCount} mips  {entry.LastUsedUtc:u}  {id}seed {request.Seed} \"{request.Prompt}\"");
             }
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -80,14 +80,14 @@ internal static class CacheCommands
     private static Command Verify(Option<string> cacheDir)
     {
         var command = new Command("verify", "Read every entry in full and check its checksum; damaged entries are moved aside. Exit code 1 if any were found");
-        command.SetAction(parse => Run(parse, output =>
+        command.SetAction((parse, cancellationToken) => Run(parse, cancellationToken, output =>
         {
             var store = new DiskStore(parse.GetValue(cacheDir)!);
             var report = store.Verify();
             foreach (var problem in report.Problems)
                 output.WriteLine($"corrupt: {problem.Location}: {problem.Reason}");
             output.WriteLine($"checked {report.Checked} entries, {report.Problems.Count} corrupt (moved to {store.CorruptFolder})");
-            return report.Problems.Count == 0 ? 0 : 1;
+            return report.Problems.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;
     }
@@ -101,14 +101,14 @@ internal static class CacheCommands
         };
         var command = new Command("gc", "Shrink the cache to --max-size, least recently used first, and delete stale temp files");
         command.Options.Add(maxSize);
-        command.SetAction(parse => Run(parse, output =>
+        command.SetAction((parse, cancellationToken) => Run(parse, cancellationToken, output =>
         {
             long limit = ParseSize(parse.GetValue(maxSize)!);
             var store = new DiskStore(parse.GetValue(cacheDir)!);
             var report = store.Collect(limit);
             output.WriteLine($"removed {report.RemovedEntries} entries ({FormatBytes(report.RemovedBytes)}) and {report.RemovedTempFiles} stale temp files; "
                 + $"{report.RemainingEntries} entries ({FormatBytes(report.RemainingBytes)}) remain");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -124,7 +124,7 @@ internal static class CacheCommands
         command.Options.Add(outputPath);
         command.Options.Add(level);
         command.Options.Add(face);
-        command.SetAction(parse => Run(parse, output =>
+        command.SetAction((parse, cancellationToken) => RunAsync(parse, cancellationToken, async output =>
         {
             var cacheKey = CacheKey.Parse(parse.GetValue(key)!);
             var store = new DiskStore(parse.GetValue(cacheDir)!);
@@ -138,47 +138,24 @@ internal static class CacheCommands
                 throw SeedtexException.Argument($"--level {mip} --face {side} is outside this entry's {texture.MipCount} mips x {texture.FaceCount} faces");
             var image = texture.Level(side, mip);
             string path = Path.GetFullPath(parse.GetValue(outputPath)!);
-            WriteAtomically(path, stream => new ImageWriter().WritePng(texture.LevelPixels(side, mip).ToArray(), image.Width, image.Height,
-                ColorComponents.RedGreenBlueAlpha, stream));
+            var metadata = hit.Entry.Metadata;
+            var parameters = new Dictionary<string, string>
+            {
+                [GenerationParameters.PngKeyword] = GenerationParameters.Format(metadata.Request, "", metadata.ModelFingerprint, ImageOutput.Version),
+            };
+            await PngFile.WriteAsync(path, texture.LevelPixels(side, mip).Span, image.Width, image.Height, parameters, cancellationToken).ConfigureAwait(false);
             output.WriteLine($"wrote {path} ({image.Width}x{image.Height}, level {mip}, face {side})");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
 
-    /// <summary>Runs a command body; a <see cref="SeedtexException"/> becomes its message on stderr and exit code 2 (bad input) or 1.</summary>
-    internal static int Run(ParseResult parse, Func<TextWriter, int> body)
-    {
-        try
-        {
-            return body(parse.InvocationConfiguration.Output);
-        }
-        catch (SeedtexException e)
-        {
-            parse.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
-            return e.Kind == SeedtexErrorKind.InvalidArgument ? 2 : 1;
-        }
-    }
+    /// <summary>Runs a command body through <see cref="CliAction"/>: errors become one line on stderr and an exit code.</summary>
+    private static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<TextWriter, Task<int>> body) =>
+        CliAction.RunAsync(() => body(parse.InvocationConfiguration.Output), cancellationToken);
 
-    internal static void WriteAtomically(string path, Action<Stream> write)
-    {
-        string temp = $"{path}.{Environment.ProcessId}.tmp";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(temp);
-            throw new SeedtexException(SeedtexErrorKind.Io, $"cannot write {path}: {e.Message}", e);
-        }
-    }
+    private static Task<int> Run(ParseResult parse, CancellationToken cancellationToken, Func<TextWriter, int> body) =>
+        RunAsync(parse, cancellationToken, output => Task.FromResult(body(output)));
 
     /// <summary>"500MB", "10 GB", "1.5GiB", "4096": decimal (KB, MB, GB) and binary (KiB, MiB, GiB) units.</summary>
     internal static long ParseSize(string text)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Seedtex.Core;
 using Seedtex.Diffusion.Pipelines;
 using Seedtex.Imaging;
+using Seedtex.Runtime;
 
 namespace Seedtex.Cli;
 
@@ -59,7 +60,7 @@ public static class GenerateCommand
             using var image = await ConsoleProgress.RunAsync("generating", progress => pipeline.GenerateAsync(request, progress, ct)).ConfigureAwait(false);
             if (image.PromptTruncated)
                 await Console.Error.WriteLineAsync("warning: the prompt is longer than the model's 77-token window and was truncated").ConfigureAwait(false);
-            byte[] png = ImageOutput.EncodePng(image, models, ImageOutput.ToRgba8(image));
+            byte[] png = ImageOutput.EncodePng(image, models, image.ToRgba8());
             await AtomicFile.WriteAsync(outputPath, png, ct).ConfigureAwait(false);
             Console.WriteLine($"{outputPath} ({image.Width}x{image.Height}, seed {request.Seed}, {request.Steps} steps, {request.Scheduler}, guidance {request.Guidance}, {image.Timings.Total.TotalSeconds:0.00}s)");
             return ExitCodes.Ok;

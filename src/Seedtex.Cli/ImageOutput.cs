@@ -11,16 +11,6 @@ public static class ImageOutput
     public static string Version { get; } =
         "seedtex " + (typeof(ImageOutput).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
 
-    public static byte[] ToRgba8(GeneratedImage image)
-    {
-        var rgba = new byte[image.Width * image.Height * 4];
-        if (image.Pixels.Type == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16)
-            TensorToImage.ToRgba8<Half>(image.Pixels.AsSpan<Half>(), 3, image.Width, image.Height, rgba);
-        else
-            TensorToImage.ToRgba8<float>(image.Pixels.AsSpan<float>(), 3, image.Width, image.Height, rgba);
-        return rgba;
-    }
-
     public static byte[] EncodePng(GeneratedImage image, ModelSet model, byte[] rgba) =>
         PngFile.Encode(rgba, image.Width, image.Height, new Dictionary<string, string>
         {

@@ -1,7 +1,6 @@
 using Seedtex.Core;
 using Seedtex.Diffusion.Models;
 using Seedtex.Diffusion.Pipelines;
-using Seedtex.Imaging;
 
 namespace Seedtex.Runtime;
 
@@ -46,9 +45,7 @@ public sealed class DiffusionTextureGenerator : ITextureGenerator, IDisposable
         using var image = await _pipeline.GenerateAsync(resolved, progress, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref _generationCount);
         progress?.Report(new GenerationProgress(GenerationStage.PostProcessing, resolved.Steps, resolved.Steps, image.Timings.Total));
-        return image.Pixels.Type == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16
-            ? TensorToImage.ToTexture<Half>(image.Pixels.AsSpan<Half>(), 3, image.Width, image.Height, resolved.Format, withMips: true)
-            : TensorToImage.ToTexture<float>(image.Pixels.AsSpan<float>(), 3, image.Width, image.Height, resolved.Format, withMips: true);
+        return image.ToTexture(resolved.Format, withMips: true);
     }
 
     public void Dispose()

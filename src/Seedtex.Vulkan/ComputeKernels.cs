@@ -2,7 +2,10 @@ using Silk.NET.Vulkan;
 
 namespace Seedtex.Vulkan;
 
-/// <summary>The two resource shapes the compute shaders use: binding 0 (a storage buffer or image) read, binding 1 image written.</summary>
+/// <summary>
+/// The two resource shapes the compute shaders use: binding 0 (a storage buffer or image) read, binding 1 image
+/// written; buffer-input kernels also have binding 2, a second output image (mip level 1 of a fused conversion).
+/// </summary>
 internal enum KernelInput
 {
     Buffer,
@@ -11,26 +14,32 @@ internal enum KernelInput
 
 /// <summary>
 /// Compute pipelines of one device, created on first use and kept until the context is disposed. Every kernel has
-/// one descriptor set (binding 0 input, binding 1 output storage image) and up to 16 bytes of push constants.
+/// one descriptor set (see <see cref="KernelInput"/>) and up to 16 bytes of push constants.
 /// </summary>
 internal sealed unsafe class ComputeKernels : IDisposable
 {
     public const uint PushConstantBytes = 16;
 
     private readonly GpuContext _context;
-    private readonly Dictionary<(string Shader, bool Flag), Pipeline> _pipelines = [];
+    private readonly Dictionary<(string Shader, uint Flags), Pipeline> _pipelines = [];
     private readonly DescriptorSetLayout[] _setLayouts = new DescriptorSetLayout[2];
     private readonly PipelineLayout[] _pipelineLayouts = new PipelineLayout[2];
 
     public ComputeKernels(GpuContext context)
     {
         _context = context;
-        var bindings = stackalloc DescriptorSetLayoutBinding[2];
+        var bindings = stackalloc DescriptorSetLayoutBinding[3];
         foreach (var input in new[] { KernelInput.Buffer, KernelInput.Image })
         {
             bindings[0] = new DescriptorSetLayoutBinding(0, input == KernelInput.Buffer ? DescriptorType.StorageBuffer : DescriptorType.StorageImage, 1, ShaderStageFlags.ComputeBit);
             bindings[1] = new DescriptorSetLayoutBinding(1, DescriptorType.StorageImage, 1, ShaderStageFlags.ComputeBit);
-            var setInfo = new DescriptorSetLayoutCreateInfo { SType = StructureType.DescriptorSetLayoutCreateInfo, BindingCount = 2, PBindings = bindings };
+            bindings[2] = new DescriptorSetLayoutBinding(2, DescriptorType.StorageImage, 1, ShaderStageFlags.ComputeBit);
+            var setInfo = new DescriptorSetLayoutCreateInfo
+            {
+                SType = StructureType.DescriptorSetLayoutCreateInfo,
+                BindingCount = input == KernelInput.Buffer ? 3u : 2u,
+                PBindings = bindings,
+            };
             DescriptorSetLayout setLayout;
             context.Vk.CreateDescriptorSetLayout(context.Device, &setInfo, null, &setLayout).Check("vkCreateDescriptorSetLayout");
             _setLayouts[(int)input] = setLayout;
@@ -53,12 +62,15 @@ internal sealed unsafe class ComputeKernels : IDisposable
 
     public PipelineLayout Layout(KernelInput input) => _pipelineLayouts[(int)input];
 
-    /// <summary>The pipeline for <paramref name="shader"/> with specialisation constant 0 set to <paramref name="flag"/>.</summary>
-    public Pipeline Get(string shader, KernelInput input, bool flag)
+    /// <summary>Number of boolean specialisation constants (ids 0..) a kernel may have.</summary>
+    public const int SpecializationCount = 2;
+
+    /// <summary>The pipeline for <paramref name="shader"/>; bit i of <paramref name="flags"/> sets bool specialisation constant i.</summary>
+    public Pipeline Get(string shader, KernelInput input, uint flags)
     {
         lock (_pipelines)
         {
-            if (_pipelines.TryGetValue((shader, flag), out var existing))
+            if (_pipelines.TryGetValue((shader, flags), out var existing))
                 return existing;
             var code = ShaderLibrary.Load(shader);
             ShaderModule module;
@@ -69,9 +81,15 @@ internal sealed unsafe class ComputeKernels : IDisposable
             }
             try
             {
-                uint value = flag ? 1u : 0u;
-                var entry = new SpecializationMapEntry(0, 0, sizeof(uint));
-                var specialization = new SpecializationInfo(1, &entry, sizeof(uint), &value);
+                // Entries for ids a shader does not declare are ignored by Vulkan.
+                var values = stackalloc uint[SpecializationCount];
+                var entries = stackalloc SpecializationMapEntry[SpecializationCount];
+                for (uint i = 0; i < SpecializationCount; i++)
+                {
+                    values[i] = (flags >> (int)i) & 1u;
+                    entries[i] = new SpecializationMapEntry(i, i * sizeof(uint), sizeof(uint));
+                }
+                var specialization = new SpecializationInfo(SpecializationCount, entries, SpecializationCount * sizeof(uint), values);
                 var main = "main"u8;
                 fixed (byte* name = main)
                 {
@@ -90,7 +108,7 @@ internal sealed unsafe class ComputeKernels : IDisposable
                     };
                     Pipeline pipeline;
                     _context.Vk.CreateComputePipelines(_context.Device, default, 1, &info, null, &pipeline).Check($"vkCreateComputePipelines ({shader})");
-                    _pipelines[(shader, flag)] = pipeline;
+                    _pipelines[(shader, flags)] = pipeline;
                     return pipeline;
                 }
             }

@@ -34,7 +34,7 @@ public readonly record struct TensorShape(int Batch, int Channels, int Height, i
 /// silently while real GPUs fail.
 /// </para>
 /// </summary>
-public sealed class GpuTensorBuffer : IDisposable
+public sealed class GpuTensorBuffer : IDecoderOutputMemory, IDisposable
 {
     /// <summary>Alignment of <see cref="MappedPointer"/> for allocated buffers: one page.</summary>
     public const int PageAlignment = 4096;
@@ -55,6 +55,7 @@ public sealed class GpuTensorBuffer : IDisposable
     public bool IsImported { get; }
     /// <summary>CPU address of element 0, valid until disposal.</summary>
     public nint MappedPointer => _buffer.Pointer;
+    nint IDecoderOutputMemory.Pointer => MappedPointer;
     /// <summary>Bytes of tensor data (the buffer may be larger).</summary>
     public long ByteCount => Shape.ByteCount(ElementType);
     public Buffer Buffer => _buffer.Buffer;

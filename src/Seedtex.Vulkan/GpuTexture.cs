@@ -32,9 +32,10 @@ public sealed unsafe class GpuTexture : IDisposable
     private readonly Dictionary<(int Level, bool Arrayed), ImageView> _storageViews = [];
     private bool _disposed;
 
-    private GpuTexture(GpuContext context, GpuTextureDescription description, Image image, DeviceMemory memory, ulong allocationSize)
+    private GpuTexture(GpuContext context, GpuTextureDescription description, Image image, DeviceMemory memory, ulong allocationSize, bool ownsImage = true)
     {
         _context = context;
+        OwnsImage = ownsImage;
         Description = description;
         Image = image;
         Memory = memory;
@@ -57,7 +58,10 @@ public sealed unsafe class GpuTexture : IDisposable
     public Format StorageFormat { get; }
     /// <summary>The format to sample with: R8G8B8A8_SRGB for sRGB colour, else the storage format.</summary>
     public Format SampledFormat { get; }
-    public ImageLayout Layout { get; internal set; } = ImageLayout.Undefined;
+    /// <remarks>A host that changes the layout outside Seedtex (or records Seedtex work it has not run yet) sets it here.</remarks>
+    public ImageLayout Layout { get; set; } = ImageLayout.Undefined;
+    /// <summary>False for a host's image wrapped with <see cref="Wrap"/>: disposal then destroys only Seedtex's views.</summary>
+    public bool OwnsImage { get; }
     internal DeviceMemory Memory { get; }
     internal ulong AllocationSize { get; }
     internal GpuContext Context => _context;
@@ -73,6 +77,22 @@ public sealed unsafe class GpuTexture : IDisposable
         var image = CreateImage(context, description, description.Exportable ? &external : null);
         var export = new ExportMemoryAllocateInfo { SType = StructureType.ExportMemoryAllocateInfo, HandleTypes = ExternalMemoryHandleTypeFlags.OpaqueFDBit };
         return Bind(context, description, image, description.Exportable ? &export : null, 0);
+    }
+
+    /// <summary>
+    /// Lets Seedtex write into an image the host created and owns (for example the VkImage behind an engine texture),
+    /// currently in <paramref name="currentLayout"/>. The image must match <paramref name="description"/>, be created
+    /// with STORAGE and SAMPLED usage in <see cref="StorageFormatOf"/> format (plus MUTABLE_FORMAT for Rgba8Srgb).
+    /// Disposing the result destroys only the views Seedtex made; the image and its memory stay the host's.
+    /// </summary>
+    public static GpuTexture Wrap(GpuContext context, Image image, GpuTextureDescription description, ImageLayout currentLayout)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(description);
+        description.Validate();
+        if (image.Handle == 0)
+            throw SeedtexException.Argument("the host image handle is null");
+        return new GpuTexture(context, description, image, default, 0, ownsImage: false) { Layout = currentLayout };
     }
 
     /// <summary>
@@ -149,6 +169,8 @@ public sealed unsafe class GpuTexture : IDisposable
         foreach (var view in _storageViews.Values)
             vk.DestroyImageView(_context.Device, view, null);
         vk.DestroyImageView(_context.Device, SampledView, null);
+        if (!OwnsImage)
+            return;
         vk.DestroyImage(_context.Device, Image, null);
         vk.FreeMemory(_context.Device, Memory, null);
     }

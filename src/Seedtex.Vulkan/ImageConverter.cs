@@ -34,9 +34,14 @@ public sealed class ImageConverter(GpuContext context)
         var recorder = new KernelRecorder(_context, commandBuffer, target.MipLevels);
         target.RecordBarrier(commandBuffer, ImageLayout.Undefined, ImageLayout.General,
             PipelineStageFlags.TopOfPipeBit, 0, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
-        recorder.Dispatch(shader, tensor.ElementType == TensorElementType.Float16, tensor.Buffer, default, target.StorageView(0, arrayed: false),
-            new SizePush((uint)shape.Width, (uint)shape.Height, (uint)shape.Channels, 0), shape.Width, shape.Height);
-        RecordMipLevels(recorder, target);
+        // Even sizes: the conversion also writes mip level 1 (one invocation per 2x2 block), skipping a full pass.
+        bool fuse = target.MipLevels > 1 && shape.Width % 2 == 0 && shape.Height % 2 == 0;
+        uint flags = (tensor.ElementType == TensorElementType.Float16 ? 1u : 0u) | (fuse ? 2u : 0u);
+        recorder.Dispatch(shader, flags, tensor.Buffer, default, target.StorageView(0, arrayed: false),
+            new SizePush((uint)shape.Width, (uint)shape.Height, (uint)shape.Channels, 0),
+            fuse ? shape.Width / 2 : shape.Width, fuse ? shape.Height / 2 : shape.Height,
+            secondOutput: fuse ? target.StorageView(1, arrayed: false) : default);
+        RecordMipLevels(recorder, target, firstLevel: fuse ? 2 : 1);
         RecordFinish(commandBuffer, target);
         return recorder;
     }
@@ -73,7 +78,7 @@ public sealed class ImageConverter(GpuContext context)
             PipelineStageFlags.AllCommandsBit, AccessFlags.MemoryWriteBit, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderReadBit);
         cube.RecordBarrier(commandBuffer, ImageLayout.Undefined, ImageLayout.General,
             PipelineStageFlags.TopOfPipeBit, 0, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
-        recorder.Dispatch(shader, false, default, panorama.StorageView(0, arrayed: false), cube.StorageView(0, arrayed: true),
+        recorder.Dispatch(shader, 0, default, panorama.StorageView(0, arrayed: false), cube.StorageView(0, arrayed: true),
             new SizePush((uint)panorama.Width, (uint)panorama.Height, (uint)cube.Width, 0), cube.Width, cube.Height, 6);
         RecordMipLevels(recorder, cube);
         RecordFinish(commandBuffer, cube);
@@ -97,7 +102,7 @@ public sealed class ImageConverter(GpuContext context)
         target.RecordBarrier(commandBuffer, ImageLayout.Undefined, ImageLayout.General,
             PipelineStageFlags.TopOfPipeBit, 0, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit);
         uint flags = (options.Wrap ? 1u : 0u) | (options.Convention == NormalMapConvention.DirectX ? 2u : 0u);
-        recorder.Dispatch("normal_from_height.spv", false, heights.Buffer, default, target.StorageView(0, arrayed: false),
+        recorder.Dispatch("normal_from_height.spv", 0, heights.Buffer, default, target.StorageView(0, arrayed: false),
             new NormalPush((uint)target.Width, (uint)target.Height, options.Strength, flags), target.Width, target.Height);
         RecordMipLevels(recorder, target);
         RecordFinish(commandBuffer, target);
@@ -164,18 +169,21 @@ public sealed class ImageConverter(GpuContext context)
         _ => throw SeedtexException.Argument($"GPU mips are made for Rgba8Srgb, Rgba8Unorm and Rgba16Float, not {format}"),
     };
 
-    // Levels 1.. from the level above, all layers at once; each level waits for the previous one's writes.
-    private static void RecordMipLevels(KernelRecorder recorder, GpuTexture texture)
+    // Levels firstLevel.. from the level above, all layers at once; each level waits for the previous one's writes.
+    private static void RecordMipLevels(KernelRecorder recorder, GpuTexture texture, int firstLevel = 1)
     {
         string shader = MipShader(texture.Format);
-        for (int level = 1; level < texture.MipLevels; level++)
+        for (int level = firstLevel; level < texture.MipLevels; level++)
         {
             texture.RecordBarrier(recorder.CommandBuffer, ImageLayout.General, ImageLayout.General,
                 PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderWriteBit, PipelineStageFlags.ComputeShaderBit, AccessFlags.ShaderReadBit,
                 level - 1, 1);
             int sw = Math.Max(1, texture.Width >> (level - 1)), sh = Math.Max(1, texture.Height >> (level - 1));
             int dw = Math.Max(1, texture.Width >> level), dh = Math.Max(1, texture.Height >> level);
-            recorder.Dispatch(shader, texture.Format == PixelFormat.Rgba8Srgb, default, texture.StorageView(level - 1, arrayed: true), texture.StorageView(level, arrayed: true),
+            // Exact halving (2x2 box) when both sizes are even; 1 -> 1 along an axis also qualifies (the fetch clamps).
+            bool halving = (sw == 1 || sw % 2 == 0) && (sh == 1 || sh % 2 == 0);
+            uint flags = (texture.Format == PixelFormat.Rgba8Srgb ? 1u : 0u) | (halving ? 2u : 0u);
+            recorder.Dispatch(shader, flags, default, texture.StorageView(level - 1, arrayed: true), texture.StorageView(level, arrayed: true),
                 new SizePush((uint)sw, (uint)sh, (uint)dw, (uint)dh), dw, dh, texture.IsCubemap ? 6 : 1);
         }
     }

@@ -135,7 +135,7 @@ public static unsafe class SharedTexture
 
     private static void RequireExportable(GpuTexture texture)
     {
-        if (!texture.Description.Exportable)
+        if (!texture.Description.Exportable || !texture.OwnsImage)
             throw SeedtexException.Argument("the texture was not created exportable; create it with GpuTextureDescription.Exportable = true");
     }
 }

@@ -4,6 +4,7 @@ using Seedtex.Diffusion.Models;
 using Seedtex.Diffusion.Onnx;
 using Seedtex.Diffusion.Pipelines;
 using Seedtex.Imaging;
+using Seedtex.Runtime;
 
 namespace Seedtex.Cli.Tests;
 
@@ -29,7 +30,7 @@ public class GenerateCommandTests
         using var model = ModelSet.Load(SeedtexProcess.Model("sd15"), new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = 2 });
         using var pipeline = new StableDiffusionPipeline(model);
         using var image = await pipeline.GenerateAsync(new TextureRequest { Prompt = "weathered red bricks", Seed = 5, Steps = 3, Guidance = 5, Scheduler = "euler-a", Width = 64, Height = 64 });
-        Assert.Equal(ImageOutput.ToRgba8(image), png.Rgba);
+        Assert.Equal(image.ToRgba8(), png.Rgba);
         Assert.Equal(["bricks.png"], Directory.GetFiles(dir).Select(Path.GetFileName));
     }
 

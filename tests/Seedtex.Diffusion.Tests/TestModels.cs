@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Seedtex.Diffusion.Models;
 using Seedtex.Diffusion.Onnx;
 using Seedtex.Diffusion.Pipelines;
-using Seedtex.Imaging;
+using Seedtex.Runtime;
 using Seedtex.Tests;
 
 namespace Seedtex.Diffusion.Tests;
@@ -40,11 +40,7 @@ public static class TestModels
     /// <summary>RGB bytes (no alpha) of a decoded image, rows top to bottom.</summary>
     public static byte[] Rgb(GeneratedImage image)
     {
-        var rgba = new byte[image.Width * image.Height * 4];
-        if (image.Pixels.Type == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float16)
-            TensorToImage.ToRgba8<Half>(image.Pixels.AsSpan<Half>(), 3, image.Width, image.Height, rgba);
-        else
-            TensorToImage.ToRgba8<float>(image.Pixels.AsSpan<float>(), 3, image.Width, image.Height, rgba);
+        var rgba = image.ToRgba8();
         var rgb = new byte[image.Width * image.Height * 3];
         for (int i = 0; i < image.Width * image.Height; i++)
             rgba.AsSpan(i * 4, 3).CopyTo(rgb.AsSpan(i * 3));

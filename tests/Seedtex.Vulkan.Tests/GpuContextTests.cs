@@ -46,6 +46,31 @@ public class GpuContextTests
     }
 
     [Fact]
+    public void Seedtex_writes_into_a_wrapped_host_image_and_leaves_it_alive()
+    {
+        using var host = new ValidatedGpu();
+        // The "engine's" texture: made in the host device, owned by the host.
+        using var engineTexture = GpuTexture.Create(host.Context, new GpuTextureDescription(PixelFormat.Rgba8Srgb, 16, 16, 5));
+        var values = TestTensors.Create(3, 16, 16, seed: 2);
+        var expected = TensorToImage.ToTexture<float>(values, 3, 16, 16, PixelFormat.Rgba8Srgb, withMips: true);
+
+        using (var adopted = GpuContext.Adopt(HostLoader.Describe(host.Context)))
+        using (var tensor = GpuTensorBuffer.Allocate(adopted, new TensorShape(1, 3, 16, 16), TensorElementType.Float32))
+        using (var wrapped = GpuTexture.Wrap(adopted, engineTexture.Image, engineTexture.Description, engineTexture.Layout))
+        {
+            Assert.False(wrapped.OwnsImage);
+            values.CopyTo(tensor.AsSpan<float>());
+            using var submission = new ImageConverter(adopted).SubmitTensorToTexture(tensor, wrapped);
+            submission.Wait();
+            engineTexture.Layout = wrapped.Layout;
+        }
+
+        // Still alive (the validation layer would report use of a destroyed image) and holding Seedtex's pixels.
+        var actual = TextureUploader.Download(host.Context, engineTexture);
+        Assert.True(expected.LevelPixels(0, 0).Span.SequenceEqual(actual.LevelPixels(0, 0).Span));
+    }
+
+    [Fact]
     public void Creating_and_disposing_an_adopted_context_100_times_leaks_no_vulkan_objects()
     {
         // The validation layer reports every child object still alive when the host destroys its device; the

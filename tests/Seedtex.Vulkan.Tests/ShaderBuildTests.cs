@@ -35,9 +35,11 @@ public class ShaderBuildTests
     }
 
     [Fact]
-    public void Every_committed_spirv_is_embedded_unchanged()
+    public void Every_committed_compute_spirv_is_embedded_unchanged()
     {
-        var committed = Directory.GetFiles(RepoPaths.InRepo("shaders"), "*.spv");
+        var committed = Directory.GetFiles(RepoPaths.InRepo("shaders"), "*.spv")
+            .Where(p => !p.EndsWith("_vert.spv", StringComparison.Ordinal) && !p.EndsWith("_frag.spv", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(7, committed.Length);
         Assert.Equal(committed.Select(Path.GetFileName).Order(StringComparer.Ordinal), ShaderLibrary.Names);
         foreach (var path in committed)
             Assert.Equal(File.ReadAllBytes(path), ShaderLibrary.Load(Path.GetFileName(path)));

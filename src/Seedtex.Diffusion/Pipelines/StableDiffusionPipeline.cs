@@ -19,6 +19,9 @@ public sealed class StableDiffusionPipeline : IDisposable
     public const int MaxSize = 4096;
     public const int MaxSteps = 1000;
 
+    /// <summary>Latent columns of wrapped context on each side when decoding a backdrop (64 pixels).</summary>
+    public const int BackdropDecodeContext = 8;
+
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly PromptEncoder _prompts;
     private readonly VaeCodec _vae;
@@ -51,7 +54,7 @@ public sealed class StableDiffusionPipeline : IDisposable
             throw SeedtexException.Argument($"steps {r.Steps} is out of range; use 1 to {MaxSteps}");
         if (!float.IsFinite(r.Guidance) || r.Guidance < 0)
             throw SeedtexException.Argument($"guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)} is invalid; use a finite number >= 0 (1 or less turns guidance off)");
-        if (r.Tiling != TileAxes.None)
+        if (r.Tiling != TileAxes.None && r.Kind != PipelineKind.Backdrop)
             throw SeedtexException.Argument("tiling needs the seamless graph rewrite, which this build does not have yet; use --tile none");
         switch (r.Kind)
         {
@@ -68,8 +71,17 @@ public sealed class StableDiffusionPipeline : IDisposable
                 if (Model.VaeEncoder is null)
                     throw SeedtexException.Model($"model {Model.Name} has no vae_encoder/model.onnx, which img2img needs");
                 break;
+            case PipelineKind.Backdrop:
+                if (r.Width != 2 * r.Height)
+                    throw SeedtexException.Argument($"a backdrop is a 2:1 equirectangular image; {r.Width}x{r.Height} is not 2:1 (use e.g. {2 * r.Height}x{r.Height} or 1024x512)");
+                if (r.Height % 16 != 0)
+                    throw SeedtexException.Argument($"backdrop height {r.Height} must be a multiple of 16 (its windows overlap by half); use {r.Height / 16 * 16} or {(r.Height / 16 + 1) * 16}");
+                if (r.Tiling is not (TileAxes.None or TileAxes.X))
+                    throw SeedtexException.Argument("a backdrop wraps in x only; drop the y tiling");
+                r = r with { InitImage = null, Strength = 1f, Tiling = TileAxes.X };
+                break;
             default:
-                throw SeedtexException.Argument($"pipeline kind {r.Kind} is not supported by this build; use text-to-image or image-to-image");
+                throw SeedtexException.Argument($"pipeline kind {r.Kind} is not supported; use text-to-image, image-to-image or backdrop");
         }
         return r;
     }
@@ -128,8 +140,7 @@ public sealed class StableDiffusionPipeline : IDisposable
         using var text = _prompts.Encode(r.Prompt, r.NegativePrompt, guided, timings, runOptions);
 
         // 2. The noise schedule.
-        var scheduler = SchedulerFactory.Create(r.Scheduler, Model.SchedulerConfig);
-        scheduler.SetTimesteps(r.Steps);
+        var scheduler = CreateScheduler(r);
 
         // 3. Initial latents from the seed: pure noise, or the encoded init image noised to the start step.
         long[] latentShape = [1, 4, r.Height / 8, r.Width / 8];
@@ -152,22 +163,16 @@ public sealed class StableDiffusionPipeline : IDisposable
             TensorPrimitives.Multiply(latents, scheduler.InitNoiseSigma, latents);
         }
 
-        // 4. Denoise: predict the noise with guidance, let the scheduler take a step.
-        using var unet = new UnetRunner(Model, text, r.Guidance, latentShape);
-        var scaled = new float[latents.Length];
-        var prediction = new float[latents.Length];
-        for (int i = start; i < r.Steps; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            timings.BeginStage();
-            scheduler.ScaleModelInput(latents, scaled, i);
-            unet.Predict(scaled, scheduler.Timesteps[i], prediction, timings, runOptions);
-            scheduler.Step(prediction, i, latents, random);
-            timings.EndStage($"unet step {i + 1}");
-            Report(GenerationStage.Denoising, i + 1);
-        }
+        // 4. Denoise: predict the noise with guidance, let the scheduler take a step. A backdrop does this per
+        //    window and averages the windows, each with its own scheduler state.
+        var denoiser = new Denoiser(Model, r, text, timings, runOptions, random, ct, i => Report(GenerationStage.Denoising, i + 1));
+        if (r.Kind == PipelineKind.Backdrop)
+            denoiser.Panorama(latents, latentShape, () => CreateScheduler(r), start);
+        else
+            denoiser.Whole(latents, latentShape, scheduler, start);
 
-        // 5. Decode the latents into pixels, straight into the caller's memory when it gave some.
+        // 5. Decode the latents into pixels, straight into the caller's memory when it gave some. A backdrop
+        //    decodes with the other side's columns on each side, so the decoder sees its seam as a neighbourhood.
         ct.ThrowIfCancellationRequested();
         Report(GenerationStage.Decoding, r.Steps);
         timings.BeginStage();
@@ -175,7 +180,10 @@ public sealed class StableDiffusionPipeline : IDisposable
         var image = imageDestination?.Invoke(imageShape) ?? new NativeTensor(_vae.ImageType, imageShape);
         try
         {
-            _vae.Decode(latents, latentShape, image, timings, runOptions);
+            if (r.Kind == PipelineKind.Backdrop)
+                _vae.DecodeWrappingX(latents, latentShape, BackdropDecodeContext, image, timings, runOptions);
+            else
+                _vae.Decode(latents, latentShape, image, timings, runOptions);
         }
         catch
         {
@@ -186,6 +194,13 @@ public sealed class StableDiffusionPipeline : IDisposable
         timings.Finish();
         Report(GenerationStage.Done, r.Steps);
         return new GeneratedImage(r, image, timings, text.Truncated);
+    }
+
+    private IScheduler CreateScheduler(TextureRequest r)
+    {
+        var scheduler = SchedulerFactory.Create(r.Scheduler, Model.SchedulerConfig);
+        scheduler.SetTimesteps(r.Steps);
+        return scheduler;
     }
 
     /// <summary>

@@ -35,6 +35,38 @@ public sealed class VaeCodec
         timings.AddOnnx(t0);
     }
 
+    /// <summary>
+    /// Decodes a latent that wraps in x: the latent is widened by <paramref name="context"/> columns from the opposite
+    /// side on each edge, decoded, and the middle cropped into <paramref name="image"/>, so the convolutions at the
+    /// seam see the same neighbourhood as anywhere else. The crop is one copy of the image; it cannot be avoided
+    /// because the decoder writes the wider image.
+    /// </summary>
+    public void DecodeWrappingX(ReadOnlySpan<float> latents, long[] latentShape, int context, NativeTensor image, PipelineTimings timings, RunOptions runOptions)
+    {
+        int channels = (int)latentShape[1], height = (int)latentShape[2], width = (int)latentShape[3];
+        context = Math.Min(context, width);
+        int wide = width + 2 * context;
+        var widened = new float[channels * height * wide];
+        for (int row = 0; row < channels * height; row++)
+        {
+            var source = latents.Slice(row * width, width);
+            var target = widened.AsSpan(row * wide, wide);
+            source[(width - context)..].CopyTo(target);
+            source.CopyTo(target[context..]);
+            source[..context].CopyTo(target[(context + width)..]);
+        }
+        long[] wideShape = [1, channels, height, wide];
+        using var wideImage = new NativeTensor(image.Type, 1, 3, height * 8, wide * 8);
+        Decode(widened, wideShape, wideImage, timings, runOptions);
+
+        int elementSize = NativeTensor.ElementSize(image.Type);
+        int rowBytes = width * 8 * elementSize, wideRowBytes = wide * 8 * elementSize, skip = context * 8 * elementSize;
+        var from = wideImage.AsSpan<byte>();
+        var to = image.AsSpan<byte>();
+        for (int row = 0; row < 3 * height * 8; row++)
+            from.Slice(row * wideRowBytes + skip, rowBytes).CopyTo(to.Slice(row * rowBytes, rowBytes));
+    }
+
     /// <summary>Encodes an RGBA8 image (width x height, rows top to bottom) into scaled latents for img2img.</summary>
     public float[] Encode(ReadOnlySpan<byte> rgba, int width, int height, PipelineTimings timings, RunOptions runOptions)
     {
