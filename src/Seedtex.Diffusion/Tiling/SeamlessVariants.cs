@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Seedtex.Core;
+using Seedtex.Diffusion.Onnx;
 
 namespace Seedtex.Diffusion.Tiling;
 
@@ -19,6 +20,12 @@ public static class SeamlessVariants
 
     /// <summary>Records, inside each variant, what was rewritten (a dot file, so model fingerprints skip it).</summary>
     public const string ManifestName = ".seedtex-variant.json";
+
+    /// <summary>
+    /// Pad wrap on the CPU provider, where it is exact and one node; Slice+Concat elsewhere (CUDA has no Pad-19 kernel
+    /// and falls back to the CPU for it, OpenVINO rejects wrap).
+    /// </summary>
+    public static PadForm FormFor(ExecutionProvider provider) => provider == ExecutionProvider.Cpu ? PadForm.WrapPad : PadForm.SliceConcat;
 
     /// <summary>$SEEDTEX_CACHE, else ~/.cache/seedtex.</summary>
     public static string DefaultCacheRoot =>
