@@ -22,12 +22,14 @@ public static class GenerateCommand
         var height = new Option<int?>("--height") { Description = "height in pixels (overrides --size)" };
         var init = new Option<string?>("--init") { Description = "init image for img2img (PNG, JPEG, BMP, TGA); its size is the default size" };
         var strength = new Option<float>("--strength") { Description = "img2img strength in (0, 1]: how far from the init image to go", DefaultValueFactory = _ => 0.75f };
+        var tile = new Option<string>("--tile") { Description = "seamless tiling: xy (both axes), x, y or none", DefaultValueFactory = _ => "none" };
+        tile.AcceptOnlyFromAmong("none", "x", "y", "xy");
         var output = new Option<string>("--output", "-o") { Description = "PNG to write", DefaultValueFactory = _ => "seedtex.png" };
         var model = new ModelOptions();
 
         var command = new Command("generate", "generate a texture from a prompt and write it as a PNG with its parameters embedded")
         {
-            prompt, negative, seed, steps, guidance, scheduler, size, width, height, init, strength, output,
+            prompt, negative, seed, steps, guidance, scheduler, size, width, height, init, strength, tile, output,
         };
         model.AddTo(command);
         command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
@@ -36,7 +38,8 @@ public static class GenerateCommand
             RequireFolder(outputPath);
             DecodedImage? initImage = parse.GetValue(init) is string initPath ? PngFile.Read(initPath) : null;
 
-            using var models = await model.LoadAsync(parse, ct).ConfigureAwait(false);
+            var tiling = Enum.Parse<TileAxes>(parse.GetValue(tile)!, ignoreCase: true);
+            using var models = await model.LoadAsync(parse, ct, tiling: tiling).ConfigureAwait(false);
             using var pipeline = new StableDiffusionPipeline(models);
             int defaultSize = parse.GetValue(size) ?? models.Defaults.Size;
             var request = new TextureRequest
@@ -52,6 +55,7 @@ public static class GenerateCommand
                 Kind = initImage is null ? PipelineKind.TextToImage : PipelineKind.ImageToImage,
                 InitImage = initImage?.Rgba,
                 Strength = parse.GetValue(strength),
+                Tiling = tiling,
             };
             if (initImage is not null && (initImage.Width != request.Width || initImage.Height != request.Height))
                 throw SeedtexException.Argument($"init image is {initImage.Width}x{initImage.Height} but the requested size is {request.Width}x{request.Height}; resize the image or drop --size/--width/--height");

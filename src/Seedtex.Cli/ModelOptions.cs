@@ -22,8 +22,11 @@ public sealed class ModelOptions
     public static Core.ITextureGenerator OpenGenerator(string? folder) =>
         new Runtime.DiffusionTextureGenerator(ModelSet.Load(DefaultModel.Resolve(folder), new SessionSettings()), ownsModel: true);
 
-    /// <summary>Loads the model named by --model, or by <paramref name="folder"/> when a command takes it as an argument.</summary>
-    public Task<ModelSet> LoadAsync(ParseResult parse, CancellationToken cancellationToken, string? folder = null)
+    /// <summary>
+    /// Loads the model named by --model, or by <paramref name="folder"/> when a command takes it as an argument;
+    /// with <paramref name="tiling"/>, its seamless variant (made once, then cached).
+    /// </summary>
+    public Task<ModelSet> LoadAsync(ParseResult parse, CancellationToken cancellationToken, string? folder = null, Core.TileAxes tiling = Core.TileAxes.None)
     {
         folder = DefaultModel.Resolve(folder ?? parse.GetValue(Model));
         string[] providers = parse.GetValue(Providers) ?? [];
@@ -39,6 +42,6 @@ public sealed class ModelOptions
         // Only CPU is in this build's package; the other providers' absence is expected, not news.
         if (providers.Length == 0)
             settings = settings with { Log = null };
-        return ModelSet.LoadAsync(folder, settings, cancellationToken);
+        return ModelSet.LoadAsync(folder, settings, tiling, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Seedtex.Core;
 using Seedtex.Diffusion.Onnx;
 using Seedtex.Diffusion.Schedulers;
+using Seedtex.Diffusion.Tiling;
 
 namespace Seedtex.Diffusion.Models;
 
@@ -19,9 +20,11 @@ public sealed class ModelSet : IDisposable
 
     private readonly List<OnnxComponent> _components = [];
 
-    private ModelSet(string folder, ModelConfig config, string fingerprint, SessionFactory sessions)
+    private ModelSet(string folder, ModelConfig config, string fingerprint, SessionFactory sessions, TileAxes tiling, string graphFolder)
     {
         Folder = folder;
+        Tiling = tiling;
+        GraphFolder = graphFolder;
         Config = config;
         Fingerprint = fingerprint;
         Provider = sessions.Provider;
@@ -29,6 +32,12 @@ public sealed class ModelSet : IDisposable
     }
 
     public string Folder { get; }
+
+    /// <summary>Axes the UNet and VAE wrap around (seamless tiling); None for the model as exported.</summary>
+    public TileAxes Tiling { get; }
+
+    /// <summary>Where unet, vae_decoder and vae_encoder are loaded from: <see cref="Folder"/>, or its seamless variant.</summary>
+    public string GraphFolder { get; }
     public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Folder));
     public ModelConfig Config { get; }
     public string Fingerprint { get; }
@@ -66,7 +75,17 @@ public sealed class ModelSet : IDisposable
     public static Task<ModelSet> LoadAsync(string folder, SessionSettings settings, CancellationToken cancellationToken = default) =>
         Task.Run(() => Load(folder, settings), cancellationToken);
 
-    public static ModelSet Load(string folder, SessionSettings settings)
+    public static Task<ModelSet> LoadAsync(string folder, SessionSettings settings, TileAxes tiling, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Load(folder, settings, tiling), cancellationToken);
+
+    public static ModelSet Load(string folder, SessionSettings settings) => Load(folder, settings, TileAxes.None);
+
+    /// <summary>
+    /// Loads the model with its UNet and VAE rewritten to wrap around <paramref name="tiling"/> (see
+    /// <see cref="SeamlessVariants"/>; made once per model and axes under <paramref name="cacheRoot"/>, default
+    /// $SEEDTEX_CACHE or ~/.cache/seedtex). The fingerprint stays the original model's.
+    /// </summary>
+    public static ModelSet Load(string folder, SessionSettings settings, TileAxes tiling, string? cacheRoot = null)
     {
         folder = Path.GetFullPath(folder);
         if (!Directory.Exists(folder))
@@ -74,7 +93,9 @@ public sealed class ModelSet : IDisposable
         RequireFiles(folder);
         var config = ModelConfig.Load(folder);
         var sessions = new SessionFactory(settings);
-        var model = new ModelSet(folder, config, ModelFingerprint.Compute(folder), sessions);
+        string fingerprint = ModelFingerprint.Compute(folder);
+        string graphFolder = SeamlessVariants.GetOrCreate(folder, fingerprint, tiling, SeamlessVariants.FormFor(sessions.Provider), cacheRoot);
+        var model = new ModelSet(folder, config, fingerprint, sessions, tiling, graphFolder);
         try
         {
             model.Open(sessions);
@@ -106,10 +127,10 @@ public sealed class ModelSet : IDisposable
         SchedulerConfig = SchedulerConfig.FromJson(Config.SchedulerJson);
         Tokenizer = ClipTokenizer.Load(Path.Combine(Folder, "tokenizer"));
         TextEncoder = Add(OnnxComponent.Open(Folder, "text_encoder", sessions));
-        Unet = Add(OnnxComponent.Open(Folder, "unet", sessions));
-        VaeDecoder = Add(OnnxComponent.Open(Folder, "vae_decoder", sessions));
-        if (File.Exists(Path.Combine(Folder, "vae_encoder", "model.onnx")))
-            VaeEncoder = Add(OnnxComponent.Open(Folder, "vae_encoder", sessions));
+        Unet = Add(OnnxComponent.Open(GraphFolder, "unet", sessions));
+        VaeDecoder = Add(OnnxComponent.Open(GraphFolder, "vae_decoder", sessions));
+        if (File.Exists(Path.Combine(GraphFolder, "vae_encoder", "model.onnx")))
+            VaeEncoder = Add(OnnxComponent.Open(GraphFolder, "vae_encoder", sessions));
         if (Directory.Exists(Path.Combine(Folder, "text_encoder_2")))
         {
             Tokenizer2 = ClipTokenizer.Load(Path.Combine(Folder, "tokenizer_2"));

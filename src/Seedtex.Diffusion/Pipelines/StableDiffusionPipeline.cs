@@ -54,8 +54,9 @@ public sealed class StableDiffusionPipeline : IDisposable
             throw SeedtexException.Argument($"steps {r.Steps} is out of range; use 1 to {MaxSteps}");
         if (!float.IsFinite(r.Guidance) || r.Guidance < 0)
             throw SeedtexException.Argument($"guidance {r.Guidance.ToString(CultureInfo.InvariantCulture)} is invalid; use a finite number >= 0 (1 or less turns guidance off)");
-        if (r.Tiling != TileAxes.None && r.Kind != PipelineKind.Backdrop)
-            throw SeedtexException.Argument("tiling needs the seamless graph rewrite, which this build does not have yet; use --tile none");
+        // Tiling lives in the graphs (ModelSet.Load with tiling): a request must match how the model was loaded.
+        if (r.Tiling != Model.Tiling && r.Kind != PipelineKind.Backdrop)
+            throw SeedtexException.Argument($"model {Model.Name} is loaded with tiling '{Model.Tiling.ToString().ToLowerInvariant()}' but the request asks for '{r.Tiling.ToString().ToLowerInvariant()}'; load it with that tiling (ModelSet.Load(folder, settings, tiling); CLI: --tile)");
         switch (r.Kind)
         {
             case PipelineKind.TextToImage:

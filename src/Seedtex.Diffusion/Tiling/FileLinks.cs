@@ -31,9 +31,7 @@ internal static partial class FileLinks
     }
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-#pragma warning disable SA1300, IDE1006 // the C function's own name
     private static partial int link(string existing, string created);
-#pragma warning restore SA1300, IDE1006
 
     [LibraryImport("kernel32", StringMarshalling = StringMarshalling.Utf16, SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]

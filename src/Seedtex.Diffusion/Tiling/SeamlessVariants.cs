@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Seedtex.Core;
+using Seedtex.Diffusion.Onnx;
 
 namespace Seedtex.Diffusion.Tiling;
 
@@ -19,6 +20,12 @@ public static class SeamlessVariants
 
     /// <summary>Records, inside each variant, what was rewritten (a dot file, so model fingerprints skip it).</summary>
     public const string ManifestName = ".seedtex-variant.json";
+
+    /// <summary>
+    /// Pad wrap on the CPU provider, where it is exact and one node; Slice+Concat elsewhere (CUDA has no Pad-19 kernel
+    /// and falls back to the CPU for it, OpenVINO rejects wrap).
+    /// </summary>
+    public static PadForm FormFor(ExecutionProvider provider) => provider == ExecutionProvider.Cpu ? PadForm.WrapPad : PadForm.SliceConcat;
 
     /// <summary>$SEEDTEX_CACHE, else ~/.cache/seedtex.</summary>
     public static string DefaultCacheRoot =>
@@ -112,6 +119,7 @@ public static class SeamlessVariants
                 if (!File.Exists(Path.Combine(target, component, location)))
                     throw SeedtexException.Model($"{component}/model.onnx keeps tensors in '{location}', which is not inside the model folder; move it beside model.onnx");
             }
+            Directory.CreateDirectory(Path.Combine(target, component));
             OnnxModelFile.Save(model, Path.Combine(target, relative));
             result.Add(new RewrittenComponent(component, used, convs));
         }
@@ -127,8 +135,7 @@ public static class SeamlessVariants
         {
             cancellationToken.ThrowIfCancellationRequested();
             string relative = Path.GetRelativePath(source, file);
-            if (skip.Contains(relative.Replace('\\', '/')) || skip.Contains(relative)
-                || relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.')))
+            if (skip.Contains(relative) || relative.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Any(part => part.StartsWith('.')))
                 continue;
             string destination = Path.Combine(target, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
