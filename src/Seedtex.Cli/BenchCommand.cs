@@ -52,6 +52,12 @@ public static class BenchCommand
                 report.Table(results.Select(r => (r.Operation, $"{r.MillisecondsEach:0.000} ms")), "operation", $"each ({results[0].LatentLength} floats)");
                 return Task.CompletedTask;
             }),
+            Part("tiling", "one-time seamless graph rewrite of each component of the default model (or $SEEDTEX_MODEL)", (parse, report, ct) =>
+            {
+                var results = Diffusion.Tiling.TilingBenchmark.Run(DefaultModel.Resolve(null));
+                report.Table(results.Select(r => ($"{r.Component} ({r.Form}, {r.ConvsRewritten} convs)", $"{r.TotalMilliseconds:0.0} ms")), "component", "read + rewrite + write");
+                return Task.CompletedTask;
+            }),
             Part("gpu", "1024x1024 tensor to RGBA8 plus full mips on the Vulkan device, beside the CPU twin", (parse, report, ct) =>
             {
                 report.Line("```");
