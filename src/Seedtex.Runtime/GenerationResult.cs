@@ -1,0 +1,12 @@
+using Seedtex.Core;
+
+namespace Seedtex.Runtime;
+
+/// <summary>
+/// A finished request: the texture (GPU-ready layout, mips included), the key it is stored under, where it came
+/// from and how long it took. <see cref="CacheTier"/> is null when the texture was generated for this request.
+/// </summary>
+public sealed record GenerationResult(CacheKey Key, TextureData Texture, string? CacheTier, TimeSpan Elapsed)
+{
+    public bool CacheHit => CacheTier is not null;
+}

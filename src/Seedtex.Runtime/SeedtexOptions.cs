@@ -1,0 +1,28 @@
+using Seedtex.Diffusion.Onnx;
+
+namespace Seedtex.Runtime;
+
+/// <summary>What <see cref="SeedtexService.CreateAsync"/> needs: a model, where to cache, how to run.</summary>
+public sealed record SeedtexOptions
+{
+    /// <summary>Model folder in the diffusers ONNX layout.</summary>
+    public required string ModelFolder { get; init; }
+
+    /// <summary>Local disk cache folder (content-addressed store).</summary>
+    public required string CacheFolder { get; init; }
+
+    /// <summary>Baked packs, looked up after memory and before disk.</summary>
+    public IReadOnlyList<string> Packs { get; init; } = [];
+
+    /// <summary>Memory tier size in bytes (LRU by bytes).</summary>
+    public long MemoryCacheBytes { get; init; } = 256L << 20;
+
+    /// <summary>Disk store cap in bytes; the least recently used entries go first.</summary>
+    public long DiskCacheBytes { get; init; } = 8L << 30;
+
+    /// <summary>Execution providers and threads for ONNX Runtime.</summary>
+    public SessionSettings Sessions { get; init; } = new();
+
+    /// <summary>How long a queued request waits before it moves up one priority level, so a bake never starves.</summary>
+    public TimeSpan AgingInterval { get; init; } = TimeSpan.FromSeconds(10);
+}
