@@ -4,6 +4,7 @@ using Seedtex.Cli;
 var root = new RootCommand("seedtex: prompt-to-texture generation for game engines, with a seeded cache")
 {
     GenerateCommand.Create(),
+    BackdropCommand.Create(),
     ModelsCommand.Create(),
     BenchCommand.Create(),
     CacheCommands.Create(),

@@ -3,12 +3,15 @@ namespace Seedtex.Diffusion.Pipelines;
 /// <summary>
 /// MultiDiffusion-style views over a latent that wraps around in x (Bar-Tal et al. 2023): square windows, as tall
 /// as the latent, at half-window strides, the last ones reaching past the right edge back to the left. Each denoising
-/// step runs every window on its own and sets each latent pixel to the mean of the windows covering it, so the left
-/// and right edges are denoised as neighbours and the panorama closes its seam.
+/// step runs every window on its own and sets each latent pixel to the weighted mean of the windows covering it, so
+/// the left and right edges are denoised as neighbours and the panorama closes its seam. Each window's columns are
+/// weighted sin²(π(x + ½)/size): zero-padded window edges count for almost nothing, and with half-window strides
+/// the two windows over a column weigh sin² + cos² = 1, so no column is favoured.
 /// </summary>
 public sealed class PanoramaWindows
 {
     private readonly int _channels;
+    private readonly float[] _weights;
     private readonly float[] _coverage;
 
     public PanoramaWindows(int channels, int latentHeight, int latentWidth)
@@ -21,11 +24,14 @@ public sealed class PanoramaWindows
         Size = latentHeight;
         Stride = latentHeight / 2;
         Count = latentWidth / Stride;
+        _weights = new float[Size];
+        for (int x = 0; x < Size; x++)
+            _weights[x] = MathF.Pow(MathF.Sin(MathF.PI * (x + 0.5f) / Size), 2);
         _coverage = new float[latentWidth];
         for (int k = 0; k < Count; k++)
         {
             for (int x = 0; x < Size; x++)
-                _coverage[(k * Stride + x) % Width]++;
+                _coverage[(k * Stride + x) % Width] += _weights[x];
         }
     }
 
@@ -51,7 +57,7 @@ public sealed class PanoramaWindows
         }
     }
 
-    /// <summary>Adds window <paramref name="index"/> into a panorama-sized sum.</summary>
+    /// <summary>Adds window <paramref name="index"/>, weighted, into a panorama-sized sum.</summary>
     public void Accumulate(ReadOnlySpan<float> window, int index, Span<float> sum)
     {
         int x0 = index * Stride;
@@ -60,11 +66,11 @@ public sealed class PanoramaWindows
             var source = window.Slice(row * Size, Size);
             var target = sum.Slice(row * Width, Width);
             for (int x = 0; x < Size; x++)
-                target[(x0 + x) % Width] += source[x];
+                target[(x0 + x) % Width] += source[x] * _weights[x];
         }
     }
 
-    /// <summary>Turns the sum of all windows into their mean, in place.</summary>
+    /// <summary>Turns the weighted sum of all windows into their weighted mean, in place.</summary>
     public void Average(Span<float> sum)
     {
         for (int row = 0; row < _channels * Height; row++)

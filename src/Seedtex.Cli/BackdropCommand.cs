@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using Seedtex.Core;
+using Seedtex.Diffusion.Pipelines;
+using Seedtex.Imaging;
+using Seedtex.Runtime;
+
+namespace Seedtex.Cli;
+
+/// <summary>
+/// `seedtex backdrop PROMPT --size 1024x512 -o sky.png [--cross sky-cross.png --face 256]`: a 2:1 equirectangular
+/// 360-degree backdrop whose left and right edges meet, and optionally its cubemap laid out as a cross.
+/// </summary>
+public static class BackdropCommand
+{
+    public static Command Create()
+    {
+        var prompt = new Argument<string>("prompt") { Description = "the sky, e.g. \"sunset over snowy mountains\"" };
+        var negative = new Option<string>("--negative", "-n") { Description = "what to steer away from", DefaultValueFactory = _ => "" };
+        var seed = new Option<long?>("--seed", "-s") { Description = "noise seed (default: random, printed)" };
+        var size = new Option<string>("--size") { Description = "WIDTHxHEIGHT, 2:1, height a multiple of 16", DefaultValueFactory = _ => "1024x512" };
+        var steps = new Option<int>("--steps") { Description = "denoising steps (default: the model's)" };
+        var guidance = new Option<float?>("--guidance", "-g") { Description = "guidance scale (default: the model's)" };
+        var scheduler = new Option<string>("--scheduler") { Description = "scheduler (default: the model's)", DefaultValueFactory = _ => "" };
+        var output = new Option<string>("--output", "-o") { Description = "equirectangular PNG to write", DefaultValueFactory = _ => "backdrop.png" };
+        var cross = new Option<string?>("--cross") { Description = "also write the cubemap as a horizontal-cross PNG" };
+        var face = new Option<int>("--face") { Description = "cube face size for --cross, a power of two", DefaultValueFactory = _ => 256 };
+        var model = new ModelOptions();
+        var command = new Command("backdrop", "generate a 360-degree equirectangular sky backdrop that wraps around") { prompt, negative, seed, size, steps, guidance, scheduler, output, cross, face };
+        model.AddTo(command);
+        command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
+        {
+            var (width, height) = ParseSize(parse.GetValue(size)!);
+            int faceSize = parse.GetValue(face);
+            if (faceSize < 16 || faceSize > 4096 || (faceSize & (faceSize - 1)) != 0)
+                throw SeedtexException.Argument($"--face {faceSize} must be a power of two from 16 to 4096 (e.g. 256)");
+            string outputPath = Path.GetFullPath(parse.GetValue(output)!);
+            string? crossPath = parse.GetValue(cross) is string c ? Path.GetFullPath(c) : null;
+            foreach (string path in new[] { outputPath, crossPath }.OfType<string>())
+            {
+                if (!Directory.Exists(Path.GetDirectoryName(path)))
+                    throw new SeedtexException(SeedtexErrorKind.Io, $"output folder {Path.GetDirectoryName(path)} does not exist; create it first or choose another path");
+            }
+
+            using var models = await model.LoadAsync(parse, ct).ConfigureAwait(false);
+            using var pipeline = new StableDiffusionPipeline(models);
+            var request = pipeline.Resolve(new TextureRequest
+            {
+                Prompt = parse.GetValue(prompt)!,
+                NegativePrompt = parse.GetValue(negative)!,
+                Seed = parse.GetValue(seed) ?? Random.Shared.NextInt64(0, uint.MaxValue),
+                Steps = parse.GetValue(steps),
+                Guidance = parse.GetValue(guidance) ?? float.NaN,
+                Scheduler = parse.GetValue(scheduler)!,
+                Width = width,
+                Height = height,
+                Kind = PipelineKind.Backdrop,
+            });
+            using var image = await ConsoleProgress.RunAsync("backdrop", progress => pipeline.GenerateAsync(request, progress, ct)).ConfigureAwait(false);
+            byte[] rgba = image.ToRgba8();
+            await AtomicFile.WriteAsync(outputPath, ImageOutput.EncodePng(image, models, rgba), ct).ConfigureAwait(false);
+            double seam = SeamMetric.Ratio(rgba, width, height, TileAxes.X);
+            Console.WriteLine($"{outputPath} ({width}x{height}, seed {request.Seed}, x seam ratio {seam.ToString("0.000", CultureInfo.InvariantCulture)}, {image.Timings.Total.TotalSeconds:0.00}s)");
+
+            if (crossPath is not null)
+            {
+                var panorama = new TextureData(PixelFormat.Rgba8Srgb, width, height, 1, 1, rgba);
+                var (crossPixels, crossWidth, crossHeight) = CubemapCross.Compose(EquirectToCube.Convert(panorama, faceSize, withMips: false));
+                await PngFile.WriteAsync(crossPath, crossPixels, crossWidth, crossHeight, null, ct).ConfigureAwait(false);
+                Console.WriteLine($"{crossPath} (cubemap cross, {faceSize}px faces)");
+            }
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+
+    private static (int Width, int Height) ParseSize(string text)
+    {
+        string[] parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int w) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int h))
+            return (w, h);
+        throw SeedtexException.Argument($"--size '{text}' is not WIDTHxHEIGHT; use e.g. 1024x512");
+    }
+}
