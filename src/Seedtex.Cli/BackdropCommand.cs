@@ -24,9 +24,10 @@ public static class BackdropCommand
         var scheduler = new Option<string>("--scheduler") { Description = "scheduler (default: the model's)", DefaultValueFactory = _ => "" };
         var output = new Option<string>("--output", "-o") { Description = "equirectangular PNG to write", DefaultValueFactory = _ => "backdrop.png" };
         var cross = new Option<string?>("--cross") { Description = "also write the cubemap as a horizontal-cross PNG" };
-        var face = new Option<int>("--face") { Description = "cube face size for --cross, a power of two", DefaultValueFactory = _ => 256 };
+        var cubemap = new Option<string?>("--cubemap") { Description = "also write the cubemap (six faces with mips) as KTX2" };
+        var face = new Option<int>("--face") { Description = "cube face size for --cubemap and --cross, a power of two", DefaultValueFactory = _ => 256 };
         var model = new ModelOptions();
-        var command = new Command("backdrop", "generate a 360-degree equirectangular sky backdrop that wraps around") { prompt, negative, seed, size, steps, guidance, scheduler, output, cross, face };
+        var command = new Command("backdrop", "generate a 360-degree equirectangular sky backdrop that wraps around") { prompt, negative, seed, size, steps, guidance, scheduler, output, cubemap, cross, face };
         model.AddTo(command);
         command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
         {
@@ -36,7 +37,8 @@ public static class BackdropCommand
                 throw SeedtexException.Argument($"--face {faceSize} must be a power of two from 16 to 4096 (e.g. 256)");
             string outputPath = Path.GetFullPath(parse.GetValue(output)!);
             string? crossPath = parse.GetValue(cross) is string c ? Path.GetFullPath(c) : null;
-            foreach (string path in new[] { outputPath, crossPath }.OfType<string>())
+            string? cubemapPath = parse.GetValue(cubemap) is string k ? Path.GetFullPath(k) : null;
+            foreach (string path in new[] { outputPath, crossPath, cubemapPath }.OfType<string>())
             {
                 if (!Directory.Exists(Path.GetDirectoryName(path)))
                     throw new SeedtexException(SeedtexErrorKind.Io, $"output folder {Path.GetDirectoryName(path)} does not exist; create it first or choose another path");
@@ -62,10 +64,18 @@ public static class BackdropCommand
             double seam = SeamMetric.Ratio(rgba, width, height, TileAxes.X);
             Console.WriteLine($"{outputPath} ({width}x{height}, seed {request.Seed}, x seam ratio {seam.ToString("0.000", CultureInfo.InvariantCulture)}, {image.Timings.Total.TotalSeconds:0.00}s)");
 
+            if (crossPath is null && cubemapPath is null)
+                return ExitCodes.Ok;
+            var cube = EquirectToCube.Convert(new TextureData(PixelFormat.Rgba8Srgb, width, height, 1, 1, rgba), faceSize, withMips: true);
+            Console.WriteLine($"cube face edges: seam ratio {CubeSeamMetric.Ratio(cube).ToString("0.000", CultureInfo.InvariantCulture)} (mean edge difference / mean interior neighbour difference)");
+            if (cubemapPath is not null)
+            {
+                await Ktx2File.WriteAsync(cubemapPath, cube, ImageOutput.Version, ct).ConfigureAwait(false);
+                Console.WriteLine($"{cubemapPath} (KTX2 cubemap, {faceSize}px faces, {cube.MipCount} levels)");
+            }
             if (crossPath is not null)
             {
-                var panorama = new TextureData(PixelFormat.Rgba8Srgb, width, height, 1, 1, rgba);
-                var (crossPixels, crossWidth, crossHeight) = CubemapCross.Compose(EquirectToCube.Convert(panorama, faceSize, withMips: false));
+                var (crossPixels, crossWidth, crossHeight) = CubemapCross.Compose(cube);
                 await PngFile.WriteAsync(crossPath, crossPixels, crossWidth, crossHeight, null, ct).ConfigureAwait(false);
                 Console.WriteLine($"{crossPath} (cubemap cross, {faceSize}px faces)");
             }
