@@ -32,10 +32,13 @@ public static class GenerateCommand
             prompt, negative, seed, steps, guidance, scheduler, size, width, height, init, strength, tile, output,
         };
         model.AddTo(command);
+        var maps = new MapOutputs();
+        maps.AddTo(command);
         command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
         {
             string outputPath = Path.GetFullPath(parse.GetValue(output)!);
             RequireFolder(outputPath);
+            var requestedMaps = maps.Requested(parse);
             DecodedImage? initImage = parse.GetValue(init) is string initPath ? PngFile.Read(initPath) : null;
 
             var tiling = Enum.Parse<TileAxes>(parse.GetValue(tile)!, ignoreCase: true);
@@ -64,9 +67,15 @@ public static class GenerateCommand
             using var image = await ConsoleProgress.RunAsync("generating", progress => pipeline.GenerateAsync(request, progress, ct)).ConfigureAwait(false);
             if (image.PromptTruncated)
                 await Console.Error.WriteLineAsync("warning: the prompt is longer than the model's 77-token window and was truncated").ConfigureAwait(false);
-            byte[] png = ImageOutput.EncodePng(image, models, image.ToRgba8());
-            await AtomicFile.WriteAsync(outputPath, png, ct).ConfigureAwait(false);
+            byte[] rgba = image.ToRgba8();
+            await AtomicFile.WriteAsync(outputPath, ImageOutput.EncodePng(image, models, rgba), ct).ConfigureAwait(false);
             Console.WriteLine($"{outputPath} ({image.Width}x{image.Height}, seed {request.Seed}, {request.Steps} steps, {request.Scheduler}, guidance {request.Guidance}, {image.Timings.Total.TotalSeconds:0.00}s)");
+            if (requestedMaps != Imaging.MapKind.None)
+            {
+                var albedo = new TextureData(PixelFormat.Rgba8Srgb, image.Width, image.Height, 1, 1, rgba);
+                foreach (string path in await maps.WriteAsync(parse, outputPath, albedo, request.Tiling, ct).ConfigureAwait(false))
+                    Console.WriteLine(path);
+            }
             return ExitCodes.Ok;
         }, ct));
         return command;

@@ -35,6 +35,27 @@ public class GenerateCommandTests
     }
 
     [Fact]
+    public async Task Maps_are_written_next_to_the_albedo_and_an_unknown_map_is_bad_input()
+    {
+        string dir = TempDir();
+        string output = Path.Combine(dir, "stone.png");
+        var result = await SeedtexProcess.RunAsync("generate", "grey stone", "--seed", "2", "--steps", "2", "--size", "64", "--tile", "xy",
+            "--model", SeedtexProcess.Model("sd15"), "-o", output, "--maps", "normal,height,roughness,ao", "--normal-convention", "DirectX");
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        foreach (string map in new[] { "normal", "height", "roughness", "ao" })
+        {
+            var png = PngFile.Read(Path.Combine(dir, $"stone_{map}.png"));
+            Assert.Equal((64, 64), (png.Width, png.Height));
+        }
+
+        var bad = await SeedtexProcess.RunAsync("generate", "x", "--steps", "1", "--size", "64", "--model", SeedtexProcess.Model("sd15"),
+            "-o", Path.Combine(dir, "bad.png"), "--maps", "normal,gloss");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("unknown map 'gloss'", bad.StdErr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(dir, "bad.png")));
+    }
+
+    [Fact]
     public async Task Img2img_from_an_init_image_takes_its_size()
     {
         string dir = TempDir();
