@@ -65,6 +65,16 @@ public static class BenchCommand
                 report.Table(results.Select(r => ($"{r.Tiling} ({r.Images} images)",
                     $"x {r.MeanX:0.000} (worst {r.WorstX:0.000}), y {r.MeanY:0.000} (worst {r.WorstY:0.000})")), "tiling", "mean seam ratio (target <= 1.15 tiled)");
             }),
+            Part("service", "single flight, cancellation latency and main-thread frame time of the runtime service (default model, 64x64)", async (parse, report, ct) =>
+            {
+                var r = await Runtime.ServiceBenchmark.RunAsync(DefaultModel.Resolve(null), cancellationToken: ct).ConfigureAwait(false);
+                report.Table(
+                [
+                    ("single flight", $"{r.Requests} requests over {r.DistinctKeys} keys: {r.Generations} generations"),
+                    ("cancellation", $"caller released after {r.CancelMilliseconds:0.0} ms; generation stopped after {r.StopMilliseconds:0.0} ms = {r.StopInSteps:0.00} UNet steps ({r.StepMilliseconds:0.0} ms each)"),
+                    ("frame time in Pump", $"max {r.WorstFrameMilliseconds:0.000} ms, p99 {r.P99FrameMilliseconds:0.000} ms over {r.Frames} frames (budget {r.FrameBudgetMilliseconds:0} ms)"),
+                ], "measure", "result");
+            }),
             Part("gpu", "1024x1024 tensor to RGBA8 plus full mips on the Vulkan device, beside the CPU twin", (parse, report, ct) =>
             {
                 report.Line("```");
