@@ -20,8 +20,13 @@ public sealed class ModelSet : IDisposable
 
     private readonly List<OnnxComponent> _components = [];
 
-    private ModelSet(string folder, ModelConfig config, string fingerprint, SessionFactory sessions, TileAxes tiling, string graphFolder)
+    private readonly SessionSettings _settings;
+    private readonly string? _cacheRoot;
+
+    private ModelSet(string folder, ModelConfig config, string fingerprint, SessionFactory sessions, SessionSettings settings, TileAxes tiling, string graphFolder, string? cacheRoot)
     {
+        _settings = settings;
+        _cacheRoot = cacheRoot;
         Folder = folder;
         Tiling = tiling;
         GraphFolder = graphFolder;
@@ -95,7 +100,7 @@ public sealed class ModelSet : IDisposable
         var sessions = new SessionFactory(settings);
         string fingerprint = ModelFingerprint.Compute(folder);
         string graphFolder = SeamlessVariants.GetOrCreate(folder, fingerprint, tiling, SeamlessVariants.FormFor(sessions.Provider), cacheRoot);
-        var model = new ModelSet(folder, config, fingerprint, sessions, tiling, graphFolder);
+        var model = new ModelSet(folder, config, fingerprint, sessions, settings, tiling, graphFolder, cacheRoot);
         try
         {
             model.Open(sessions);
@@ -107,6 +112,9 @@ public sealed class ModelSet : IDisposable
             throw;
         }
     }
+
+    /// <summary>The same model, with the same session settings, loaded again for another tiling (new sessions; the caller disposes it).</summary>
+    public ModelSet LoadWithTiling(TileAxes tiling) => Load(Folder, _settings, tiling, _cacheRoot);
 
     private static void RequireFiles(string folder)
     {
