@@ -42,7 +42,9 @@ public sealed record TextureRequest
     public required string Prompt { get; init; }
     public string NegativePrompt { get; init; } = "";
     public long Seed { get; init; }
+    /// <summary>Width in pixels; 0 means the model family's default size.</summary>
     public int Width { get; init; } = 512;
+    /// <summary>Height in pixels; 0 means the model family's default size (half of it for a backdrop).</summary>
     public int Height { get; init; } = 512;
     /// <summary>Denoising steps; 0 means the model family's default.</summary>
     public int Steps { get; init; }

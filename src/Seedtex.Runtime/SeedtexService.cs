@@ -55,6 +55,9 @@ public sealed class SeedtexService : IDisposable
         }
     }
 
+    /// <summary>The request with the model's defaults filled in, or a <see cref="SeedtexException"/> naming what is wrong.</summary>
+    public TextureRequest Resolve(TextureRequest request) => _generator.Resolve(request);
+
     /// <summary>Requests waiting for the inference slot (not counting the one running).</summary>
     public int QueuedGenerations => _queue.Count;
 
@@ -111,17 +114,19 @@ public sealed class SeedtexService : IDisposable
     /// Starts a request for a caller that must not block (an engine's main thread): <paramref name="onDone"/> runs
     /// during a later <see cref="Pump"/> with the result, or with the exception (cancellation included).
     /// </summary>
-    public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone, CancellationToken cancellationToken = default)
+    public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         _ = Task.Run(async () =>
         {
             try
             {
-                var result = await GenerateAsync(request, priority, null, cancellationToken).ConfigureAwait(false);
+                var result = await GenerateAsync(request, priority, progress, cancellationToken).ConfigureAwait(false);
                 _mainThread.Post(() => onDone(result, null));
             }
-            catch (Exception e) when (e is SeedtexException or OperationCanceledException)
+            catch (Exception e)
             {
+                // Every outcome, failures included, reaches the caller through Pump.
                 _mainThread.Post(() => onDone(null, e));
             }
         }, CancellationToken.None);

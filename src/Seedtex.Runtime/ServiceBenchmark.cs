@@ -65,7 +65,7 @@ public static class ServiceBenchmark
             var budget = TimeSpan.FromMilliseconds(2);
             int delivered = 0;
             for (int i = 0; i < 100; i++)
-                service.Submit(Request(1000 + (i % 40), 2), RequestPriority.Runtime, (_, _) => delivered++, cancellationToken);
+                service.Submit(Request(1000 + (i % 40), 2), RequestPriority.Runtime, (_, _) => delivered++, null, cancellationToken);
             var frames = new List<double>();
             while (delivered < 100)
             {

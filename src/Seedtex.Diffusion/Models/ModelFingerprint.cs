@@ -13,7 +13,7 @@ public static class ModelFingerprint
 {
     public const string SidecarName = ".seedtex-fingerprint.json";
 
-    private sealed record FileEntry(string Path, long Size, long MtimeTicks, string Sha256);
+    internal sealed record FileEntry(string Path, long Size, long MtimeTicks, string Sha256);
 
     public static string Compute(string folder)
     {
@@ -57,7 +57,7 @@ public static class ModelFingerprint
         {
             if (!File.Exists(path))
                 return [];
-            var list = JsonSerializer.Deserialize<List<FileEntry>>(File.ReadAllText(path)) ?? [];
+            var list = JsonSerializer.Deserialize(File.ReadAllText(path), DiffusionJson.Default.ListFileEntry) ?? [];
             return list.Where(e => e is { Path: not null, Sha256.Length: 64 }).ToDictionary(e => e.Path, StringComparer.Ordinal);
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -72,7 +72,7 @@ public static class ModelFingerprint
         string temp = $"{path}.{Environment.ProcessId}.tmp";
         try
         {
-            File.WriteAllText(temp, JsonSerializer.Serialize(entries));
+            File.WriteAllText(temp, JsonSerializer.Serialize(entries, DiffusionJson.Default.ListFileEntry));
             File.Move(temp, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -44,6 +44,8 @@ public sealed class StableDiffusionPipeline : IDisposable
         var d = Model.Defaults;
         var r = request with
         {
+            Width = request.Width == 0 ? d.Size : request.Width,
+            Height = request.Height == 0 ? (request.Kind == PipelineKind.Backdrop ? d.Size / 2 : d.Size) : request.Height,
             Steps = request.Steps == 0 ? d.Steps : request.Steps,
             Guidance = float.IsNaN(request.Guidance) ? d.Guidance : request.Guidance,
             Scheduler = SchedulerFactory.CanonicalName(string.IsNullOrEmpty(request.Scheduler) ? d.Scheduler : request.Scheduler),

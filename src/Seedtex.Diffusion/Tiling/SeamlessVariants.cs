@@ -21,6 +21,11 @@ public static class SeamlessVariants
     /// <summary>Records, inside each variant, what was rewritten (a dot file, so model fingerprints skip it).</summary>
     public const string ManifestName = ".seedtex-variant.json";
 
+    /// <summary>What a variant folder holds, written beside its graphs.</summary>
+    internal sealed record VariantManifest(
+        [property: System.Text.Json.Serialization.JsonPropertyName("axes")] string Axes,
+        [property: System.Text.Json.Serialization.JsonPropertyName("components")] List<RewrittenComponent> Components);
+
     /// <summary>
     /// Pad wrap on the CPU provider, where it is exact and one node; Slice+Concat elsewhere (CUDA has no Pad-19 kernel
     /// and falls back to the CPU for it, OpenVINO rejects wrap).
@@ -61,7 +66,7 @@ public static class SeamlessVariants
         {
             Directory.CreateDirectory(temp);
             var rewritten = Build(modelFolder, temp, axes, form, cancellationToken);
-            File.WriteAllText(Path.Combine(temp, ManifestName), JsonSerializer.Serialize(new { axes = axes.ToString(), components = rewritten }));
+            File.WriteAllText(Path.Combine(temp, ManifestName), JsonSerializer.Serialize(new VariantManifest(axes.ToString(), rewritten), DiffusionJson.Default.VariantManifest));
             try
             {
                 Directory.Move(temp, final);
@@ -91,8 +96,8 @@ public static class SeamlessVariants
     /// <summary>Reads what a variant folder's manifest says was rewritten.</summary>
     public static IReadOnlyList<RewrittenComponent> Describe(string variantFolder)
     {
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(variantFolder, ManifestName)));
-        return manifest.RootElement.GetProperty("components").Deserialize<List<RewrittenComponent>>() ?? [];
+        var manifest = JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(variantFolder, ManifestName)), DiffusionJson.Default.VariantManifest);
+        return manifest?.Components ?? [];
     }
 
     private static List<RewrittenComponent> Build(string source, string target, TileAxes axes, PadForm form, CancellationToken cancellationToken)

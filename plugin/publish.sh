@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Publishes the native plugin (NativeAOT, C ABI) for this platform into artifacts/plugin/<rid>/:
+# seedtex.so (or .dll/.dylib) and ONNX Runtime's native library beside it, which the plugin loads from its own folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rid="${1:-linux-x64}"
+dotnet publish plugin/Seedtex.Native -c Release -r "$rid" -o "artifacts/plugin/$rid" --nologo -v q
+rm -f "artifacts/plugin/$rid"/*.pdb "artifacts/plugin/$rid"/*.dbg
+ls -la "artifacts/plugin/$rid"
