@@ -46,7 +46,7 @@ internal static unsafe class Exports
 
             string? pluginFolder = OnnxRuntimeLoader.PluginFolder((nint)(delegate* unmanaged<uint>)&Version);
             OnnxRuntimeLoader.Register(pluginFolder);
-            model ??= Path.Combine(pluginFolder ?? AppContext.BaseDirectory, "models", "seedtex-tiny");
+            model = DefaultModel.Resolve(model, pluginFolder);
             var service = SeedtexService.CreateAsync(new SeedtexOptions
             {
                 ModelFolder = model,

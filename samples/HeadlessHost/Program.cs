@@ -3,10 +3,11 @@
 // renders a plane with the texture repeated 4x4 under the sky, and writes the frame as PNG plus a JSON file with
 // the camera, so a test can work out where each pixel's colour must come from.
 //
-// Usage: HeadlessHost [--model folder --prompt text [--seed n]] [--texture ground.png] [--sky equirect.png]
+// Usage: HeadlessHost [--prompt text [--model folder] [--seed n]] [--texture ground.png] [--sky equirect.png]
 //                     [--out frame.png] [--size 480x320] [--validate]
-// The ground texture comes from the model (diffusers ONNX layout) when given, else from --texture, else from a
-// built-in pattern written where the decoder's output would go.
+// With --prompt the ground texture is generated (by the default model seedtex-tiny unless --model names another
+// diffusers ONNX folder), else it comes from --texture, else from a built-in pattern written where the decoder's
+// output would go.
 // Exit codes: 0 done, 1 GPU or inference failure, 2 bad arguments or input files, 3 validation-layer messages.
 using System.Globalization;
 using System.Numerics;
@@ -56,11 +57,13 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-if ((modelFolder == null) != (prompt == null))
+if (modelFolder != null && prompt == null)
 {
-    Console.Error.WriteLine("--model and --prompt go together");
+    Console.Error.WriteLine("--model needs --prompt");
     return 2;
 }
+if (prompt != null)
+    modelFolder = Seedtex.Runtime.DefaultModel.Resolve(modelFolder);
 
 var camera = new Camera(new Vector3(0f, 2f, 3f), new Vector3(0f, 1f, -5f), 70f, width, height);
 try

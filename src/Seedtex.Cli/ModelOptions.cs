@@ -2,6 +2,8 @@ using System.CommandLine;
 using Seedtex.Diffusion.Models;
 using Seedtex.Diffusion.Onnx;
 
+using Seedtex.Runtime;
+
 namespace Seedtex.Cli;
 
 /// <summary>Options every command that runs a model shares: which model, which provider, how many threads.</summary>
