@@ -13,6 +13,7 @@ import diffusion
 from models import text_encoder as te_mod, unet as unet_mod, vae as vae_mod
 
 OPSET = 17
+DEFAULT_STEPS, DEFAULT_GUIDANCE = 8, 4.0
 DIFFUSERS_VERSION = "0.27.2"
 
 
@@ -34,13 +35,18 @@ class _Call(nn.Module):
         return self.fn(x)
 
 
-def _export(module, args, path, inputs, outputs, axes):
+def _export(module, args, path, inputs, outputs, axes, static_dims=None):
     path.parent.mkdir(parents=True, exist_ok=True)
     module.eval()
     with torch.no_grad():
         torch.onnx.export(module, args, str(path), input_names=inputs, output_names=outputs,
                           dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
     model = onnx.load(str(path))
+    if static_dims:   # torch names some fixed output dims after the op that made them; pin them
+        for out in model.graph.output:
+            for axis, value in static_dims.get(out.name, {}).items():
+                out.type.tensor_type.shape.dim[axis].dim_value = value
+        onnx.save(model, str(path))
     onnx.checker.check_model(model, full_check=True)
     onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     return path.stat().st_size
@@ -89,6 +95,10 @@ def configs(vocab_size, scale, tok):
             "attention_head_dim": 4, "norm_num_groups": 8, "act_fn": "silu",
             "addition_embed_type": "text_attention_pool",
             "addition_embed_type_note": "a learned-query attention pool over encoder_hidden_states, added to the time embedding inside the graph"},
+        # Seedtex's own defaults for this model (read by ModelConfig; diffusers ignores the file)
+        "seedtex.json": {"defaults": {"steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE, "scheduler": "euler",
+                                      "size": 256},
+                         "purpose": "procedural tileable game materials and 2:1 sky backdrops; not a general model"},
         "vae_decoder/config.json": vae,
         "vae_encoder/config.json": vae,
     }
@@ -107,7 +117,8 @@ def export_all(out, tok, ae, te, unet, scale, log):
     sizes["text_encoder"] = _export(_TextEncoderOnnx(te), (ids,), tmp / "text_encoder/model.onnx",
                                     ["input_ids"], ["last_hidden_state", "pooler_output"],
                                     {"input_ids": {0: "batch", 1: "sequence"},
-                                     "last_hidden_state": {0: "batch", 1: "sequence"}, "pooler_output": {0: "batch"}})
+                                     "last_hidden_state": {0: "batch", 1: "sequence"}, "pooler_output": {0: "batch"}},
+                                    {"last_hidden_state": {2: te_mod.WIDTH}, "pooler_output": {1: te_mod.WIDTH}})
     ctx = torch.randn(2, 77, te_mod.WIDTH)
     sizes["unet"] = _export(unet, (torch.randn(2, 4, 32, 32), torch.tensor([999.0]), ctx), tmp / "unet/model.onnx",
                             ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
