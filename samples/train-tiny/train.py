@@ -1,0 +1,324 @@
+#!/usr/bin/env -S /usr/bin/python3
+"""Train seedtex-tiny from nothing and export it in the diffusers ONNX layout.
+
+    /usr/bin/python3 samples/train-tiny/train.py            # whole recipe, resumes if interrupted
+
+Stages (each resumes from its checkpoint under --run, and is skipped once done):
+tokenizer -> vae -> bank (latents of procedural images) -> diffusion (text encoder + UNet)
+-> export (ONNX to plugin/models/seedtex-tiny) -> evaluate (report + contact sheet).
+Stages are bounded by minutes and steps, whichever comes first, so a run fits its time slot
+on a shared machine; the log records how many steps each stage really took.
+"""
+import os
+import sys
+
+# With 2 torch threads, OpenMP workers and OpenBLAS's own threads spin against each other on
+# this 2-core machine (measured: 0.65 s vs 0.07 s per UNet call). One torch thread, OpenBLAS 2.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+import argparse
+import copy
+import json
+import math
+import random
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+torch.set_num_threads(1)
+
+import bpe  # noqa: E402
+import captions as cap  # noqa: E402
+import diffusion  # noqa: E402
+from data import dataset  # noqa: E402
+from models.vae import AutoEncoder  # noqa: E402
+from models.text_encoder import TextEncoder, WIDTH  # noqa: E402
+from models.unet import UNet  # noqa: E402
+
+REPO = HERE.parent.parent
+
+
+class Log:
+    def __init__(self, path):
+        self.path = path
+
+    def __call__(self, **rec):
+        rec["time"] = time.strftime("%H:%M:%S")
+        line = json.dumps(rec)
+        print(line, flush=True)
+        with open(self.path, "a") as f:
+            f.write(line + "\n")
+
+
+def save_atomic(obj, path):
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def cosine_lr(base, frac, warm):
+    return base * min(1.0, warm) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+
+
+class Budget:
+    """Stops a stage at max_steps or after `minutes` of its own training time (kept across resumes)."""
+
+    def __init__(self, minutes, max_steps, elapsed=0.0):
+        self.limit, self.max_steps, self.elapsed = minutes * 60, max_steps, elapsed
+        self._t = time.time()
+
+    def tick(self):
+        now = time.time()
+        self.elapsed += now - self._t
+        self._t = now
+
+    def frac(self, step):
+        return max(self.elapsed / self.limit, step / self.max_steps)
+
+    def done(self, step):
+        return self.frac(step) >= 1.0
+
+
+def stage_tokenizer(run, args, log):
+    folder = run / "tokenizer"
+    if not (folder / "merges.txt").exists():
+        merges = bpe.learn(cap.corpus(8000, args.seed))
+        bpe.Tokenizer(merges).save(folder)
+        log(stage="tokenizer", merges=len(merges))
+    return bpe.Tokenizer.load(folder)
+
+
+def _crop(img, size, gen, roll_y=True):
+    """Random periodic shift (exact: the images tile), flip, then a size x size corner crop."""
+    n, _, h, w = img.shape
+    dx = int(torch.randint(0, w, (1,), generator=gen))
+    dy = int(torch.randint(0, h, (1,), generator=gen)) if roll_y else 0
+    img = torch.roll(img, (dy, dx), (2, 3))[:, :, :size, :size]
+    if torch.rand(1, generator=gen) < 0.5:
+        img = img.flip(3)
+    return img
+
+
+def stage_vae(run, args, log):
+    path = run / "vae.pt"
+    ae = AutoEncoder()
+    opt = torch.optim.AdamW(ae.parameters(), lr=args.vae_lr, weight_decay=0.0)
+    st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
+    if "model" in st:
+        ae.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+    if st["done"]:
+        return ae
+    step, budget = st["step"], Budget(args.vae_minutes, args.vae_steps, st["elapsed"])
+    # A pool of full 128 px images, refreshed a few at a time: rendering is dearer than a crop.
+    pool, _, _ = dataset.material_batch(args.seed * 1_000_003 + 17, 192, 128)
+    skies, _, _ = dataset.sky_batch(args.seed * 1_000_003 + 18, 48, 64)
+    gen = torch.Generator().manual_seed(args.seed * 31 + step)
+    last_save, ema_loss = time.time(), None
+    while not budget.done(step):
+        if step % 4 == 0:
+            fresh, _, _ = dataset.material_batch(args.seed * 7_919 + step, 8, 128)
+            pool[(step // 4 * 8) % len(pool):][:8] = fresh
+            sky, _, _ = dataset.sky_batch(args.seed * 7_919 + step, 2, 64)
+            skies[(step // 4 * 2) % len(skies):][:2] = sky
+        mi = torch.randint(0, len(pool), (args.vae_batch - 2,), generator=gen)
+        si = torch.randint(0, len(skies), (2,), generator=gen)
+        x = torch.cat([_crop(pool[mi], 64, gen), _crop(skies[si], 64, gen, roll_y=False)]) * 2 - 1
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(args.vae_lr, budget.frac(step), (step + 1) / 100)
+        z = ae.encoder(x)
+        # a little latent noise makes the decoder forgiving of the UNet's small errors
+        rec = ae.decoder(z + 0.03 * z.detach().std() * torch.randn(z.shape, generator=gen))
+        mse = F.mse_loss(rec, x)
+        loss = mse + 0.1 * F.l1_loss(rec, x) + 1e-5 * z.pow(2).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        budget.tick()
+        psnr = 10 * math.log10(4.0 / max(mse.item(), 1e-10))
+        ema_loss = psnr if ema_loss is None else 0.98 * ema_loss + 0.02 * psnr
+        if step % 25 == 0:
+            log(stage="vae", step=step, psnr_train=round(ema_loss, 2), z_std=round(z.std().item(), 3),
+                minutes=round(budget.elapsed / 60, 1))
+        if time.time() - last_save > args.save_every:
+            save_atomic({"model": ae.state_dict(), "opt": opt.state_dict(), "step": step,
+                         "elapsed": budget.elapsed, "done": False}, path)
+            last_save = time.time()
+    save_atomic({"model": ae.state_dict(), "opt": opt.state_dict(), "step": step,
+                 "elapsed": budget.elapsed, "done": True}, path)
+    log(stage="vae", done=True, step=step, minutes=round(budget.elapsed / 60, 1))
+    return ae
+
+
+PAD = 16  # pixels of wrap-around context when encoding, so latents of a tiling image tile too
+
+
+@torch.no_grad()
+def encode_periodic(encoder, img, wrap_y=True):
+    x = img * 2 - 1
+    x = F.pad(x, (PAD, PAD, PAD if wrap_y else 0, PAD if wrap_y else 0), mode="circular")
+    z = encoder(x)
+    p = PAD // 8
+    return z[:, :, p:-p, p:-p] if wrap_y else z[:, :, :, p:-p]
+
+
+def stage_bank(run, args, log, ae):
+    path = run / "bank.pt"
+    if path.exists():
+        return torch.load(path)
+    ae.eval()
+    rng = random.Random(args.seed * 101)
+    specs = dataset.sample_material_specs(rng, args.bank)
+    lat = []
+    for i in range(0, len(specs), 32):
+        gen = torch.Generator().manual_seed(args.seed * 1009 + i)
+        img = dataset.render_specs(gen, specs[i:i + 32], 128)
+        lat.append(encode_periodic(ae.encoder, img))
+        if i % 320 == 0:
+            log(stage="bank", materials=i)
+    sky_lat, sky_meta = [], []
+    for i in range(0, args.bank // 4, 32):
+        img, _, meta = dataset.sky_batch(args.seed * 2003 + i, 32, 64)
+        sky_lat.append(encode_periodic(ae.encoder, img, wrap_y=False))
+        sky_meta += meta
+    lat = torch.cat(lat)
+    scale = 1.0 / lat.std().item()
+    bank = {"materials": lat, "specs": [vars(s) for s in specs], "skies": torch.cat(sky_lat),
+            "sky_meta": sky_meta, "scale": scale}
+    save_atomic(bank, path)
+    log(stage="bank", materials=len(specs), skies=len(sky_meta), latent_std=round(lat.std().item(), 4),
+        latent_mean=round(lat.mean().item(), 4), scaling_factor=round(scale, 5))
+    return bank
+
+
+def _roll_flip(z, gen, roll_y=True):
+    n, _, h, w = z.shape
+    dx = int(torch.randint(0, w, (1,), generator=gen))
+    dy = int(torch.randint(0, h, (1,), generator=gen)) if roll_y else 0
+    z = torch.roll(z, (dy, dx), (2, 3))
+    if torch.rand(1, generator=gen) < 0.5:
+        z = z.flip(3)
+    if roll_y and torch.rand(1, generator=gen) < 0.5:
+        z = z.flip(2)
+    return z
+
+
+def stage_diffusion(run, args, log, tok, bank):
+    path = run / "diffusion.pt"
+    te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    ema = {"te": copy.deepcopy(te), "unet": copy.deepcopy(unet)}
+    params = list(te.parameters()) + list(unet.parameters())
+    opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
+    st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
+    if "te" in st:
+        te.load_state_dict(st["te"])
+        unet.load_state_dict(st["unet"])
+        ema["te"].load_state_dict(st["ema_te"])
+        ema["unet"].load_state_dict(st["ema_unet"])
+        opt.load_state_dict(st["opt"])
+    if st["done"]:
+        return ema["te"], ema["unet"]
+    step, budget = st["step"], Budget(args.unet_minutes, args.unet_steps, st["elapsed"])
+    specs = [cap.MaterialSpec(**s) for s in bank["specs"]]
+    scale = bank["scale"]
+    last_save, avg = time.time(), None
+    pairs = list(zip(ema["te"].parameters(), te.parameters())) + list(zip(ema["unet"].parameters(), unet.parameters()))
+    while not budget.done(step):
+        rng = random.Random(args.seed * 1_000_033 + step)
+        gen = torch.Generator().manual_seed(args.seed * 1_000_037 + step)
+        if step % 5 == 4:
+            idx = torch.randint(0, len(bank["skies"]), (args.batch,), generator=gen)
+            z = _roll_flip(bank["skies"][idx], gen, roll_y=False)
+            texts = [dataset.training_sky_caption(*bank["sky_meta"][i], rng) for i in idx.tolist()]
+        else:
+            idx = torch.randint(0, len(specs), (args.batch,), generator=gen)
+            z = _roll_flip(bank["materials"][idx], gen)
+            texts = [dataset.training_caption(specs[i], rng) for i in idx.tolist()]
+        texts = ["" if rng.random() < 0.1 else t for t in texts]   # for classifier-free guidance
+        ids = torch.tensor([tok.encode(t) for t in texts], dtype=torch.int32)
+        x0 = z * scale
+        t = torch.randint(0, diffusion.TRAIN_STEPS, (len(texts),), generator=gen)
+        noise = torch.randn(x0.shape, generator=gen)
+        xt, v = diffusion.v_target(x0, noise, t)
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(args.lr, budget.frac(step), (step + 1) / 200)
+        ctx, _ = te(ids)
+        loss = F.mse_loss(unet(xt, t.float(), ctx), v)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        decay = min(args.ema, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for e, p in pairs:
+                e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        step += 1
+        budget.tick()
+        avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
+        if step % 25 == 0:
+            log(stage="diffusion", step=step, loss=round(avg, 4), minutes=round(budget.elapsed / 60, 1),
+                sec_per_step=round(budget.elapsed / max(step - st["step"], 1), 3) if st["step"] == 0 else None)
+        if time.time() - last_save > args.save_every:
+            save_atomic(_diff_state(te, unet, ema, opt, step, budget, False), path)
+            last_save = time.time()
+    save_atomic(_diff_state(te, unet, ema, opt, step, budget, True), path)
+    log(stage="diffusion", done=True, step=step, minutes=round(budget.elapsed / 60, 1))
+    return ema["te"], ema["unet"]
+
+
+def _diff_state(te, unet, ema, opt, step, budget, done):
+    return {"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema["te"].state_dict(),
+            "ema_unet": ema["unet"].state_dict(), "opt": opt.state_dict(), "step": step,
+            "elapsed": budget.elapsed, "done": done}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", type=Path, default=HERE / "runs" / "main", help="checkpoint folder (resumes)")
+    p.add_argument("--out", type=Path, default=REPO / "plugin" / "models" / "seedtex-tiny")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--until", choices=("tokenizer", "vae", "bank", "diffusion", "export", "evaluate"), default="evaluate")
+    p.add_argument("--vae-minutes", type=float, default=25)
+    p.add_argument("--vae-steps", type=int, default=20000)
+    p.add_argument("--vae-batch", type=int, default=10)
+    p.add_argument("--vae-lr", type=float, default=1e-3)
+    p.add_argument("--bank", type=int, default=2400, help="material images in the latent bank")
+    p.add_argument("--unet-minutes", type=float, default=60)
+    p.add_argument("--unet-steps", type=int, default=100000)
+    p.add_argument("--batch", type=int, default=24)
+    p.add_argument("--lr", type=float, default=4e-4)
+    p.add_argument("--ema", type=float, default=0.998)
+    p.add_argument("--save-every", type=float, default=180, help="seconds between checkpoints")
+    p.add_argument("--eval-seeds", type=int, default=8)
+    args = p.parse_args()
+    args.run.mkdir(parents=True, exist_ok=True)
+    (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=2))
+    log = Log(args.run / "log.jsonl")
+    order = ("tokenizer", "vae", "bank", "diffusion", "export", "evaluate")
+    stop = order.index(args.until)
+    tok = stage_tokenizer(args.run, args, log)
+    if stop < 1:
+        return
+    ae = stage_vae(args.run, args, log)
+    if stop < 2:
+        return
+    bank = stage_bank(args.run, args, log, ae)
+    if stop < 3:
+        return
+    te, unet = stage_diffusion(args.run, args, log, tok, bank)
+    if stop < 4:
+        return
+    import export
+    export.export_all(args.out, tok, ae, te, unet, bank["scale"], log)
+    if stop < 5:
+        return
+    import evaluate
+    evaluate.run_all(args, log, tok, ae, te, unet, bank)
+
+
+if __name__ == "__main__":
+    main()
