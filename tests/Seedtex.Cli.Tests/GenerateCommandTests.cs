@@ -156,6 +156,19 @@ public class GenerateCommandTests
     }
 
     [Fact]
+    public async Task Without_model_the_embedded_seedtex_tiny_generates_with_its_own_defaults()
+    {
+        string output = Path.Combine(TempDir(), "mossy.png");
+        var result = await SeedtexProcess.RunAsync("generate", "mossy cobblestone", "--seed", "1", "--size", "64", "-o", output);
+        Assert.True(result.ExitCode == 0, result.StdErr);
+        var png = PngFile.Read(output);
+        Assert.Equal((64, 64), (png.Width, png.Height));
+        Assert.Contains("Steps: 8, Sampler: Euler, CFG scale: 4, Seed: 1, Size: 64x64", png.Text["parameters"], StringComparison.Ordinal);
+        Assert.Contains("Model: seedtex-tiny", png.Text["parameters"], StringComparison.Ordinal);
+        Assert.Contains(png.Rgba.Where((_, i) => i % 4 != 3), b => b != png.Rgba[0]);
+    }
+
+    [Fact]
     public async Task Default_model_location_can_be_overridden_and_a_missing_one_is_explained()
     {
         var result = await SeedtexProcess.RunAsync(["generate", "x", "-o", Path.Combine(TempDir(), "o.png")],
