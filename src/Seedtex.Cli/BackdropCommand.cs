@@ -24,10 +24,11 @@ public static class BackdropCommand
         var scheduler = new Option<string>("--scheduler") { Description = "scheduler (default: the model's)", DefaultValueFactory = _ => "" };
         var output = new Option<string>("--output", "-o") { Description = "equirectangular PNG to write", DefaultValueFactory = _ => "backdrop.png" };
         var cross = new Option<string?>("--cross") { Description = "also write the cubemap as a horizontal-cross PNG" };
+        var hdr = new Option<string?>("--hdr") { Description = "also write the backdrop as linear Radiance .hdr (for image-based lighting)" };
         var cubemap = new Option<string?>("--cubemap") { Description = "also write the cubemap (six faces with mips) as KTX2" };
         var face = new Option<int>("--face") { Description = "cube face size for --cubemap and --cross, a power of two", DefaultValueFactory = _ => 256 };
         var model = new ModelOptions();
-        var command = new Command("backdrop", "generate a 360-degree equirectangular sky backdrop that wraps around") { prompt, negative, seed, size, steps, guidance, scheduler, output, cubemap, cross, face };
+        var command = new Command("backdrop", "generate a 360-degree equirectangular sky backdrop that wraps around") { prompt, negative, seed, size, steps, guidance, scheduler, output, hdr, cubemap, cross, face };
         model.AddTo(command);
         command.SetAction((parse, ct) => CliAction.RunAsync(async () =>
         {
@@ -38,7 +39,8 @@ public static class BackdropCommand
             string outputPath = Path.GetFullPath(parse.GetValue(output)!);
             string? crossPath = parse.GetValue(cross) is string c ? Path.GetFullPath(c) : null;
             string? cubemapPath = parse.GetValue(cubemap) is string k ? Path.GetFullPath(k) : null;
-            foreach (string path in new[] { outputPath, crossPath, cubemapPath }.OfType<string>())
+            string? hdrPath = parse.GetValue(hdr) is string hd ? Path.GetFullPath(hd) : null;
+            foreach (string path in new[] { outputPath, crossPath, cubemapPath, hdrPath }.OfType<string>())
             {
                 if (!Directory.Exists(Path.GetDirectoryName(path)))
                     throw new SeedtexException(SeedtexErrorKind.Io, $"output folder {Path.GetDirectoryName(path)} does not exist; create it first or choose another path");
@@ -64,6 +66,20 @@ public static class BackdropCommand
             double seam = SeamMetric.Ratio(rgba, width, height, TileAxes.X);
             Console.WriteLine($"{outputPath} ({width}x{height}, seed {request.Seed}, x seam ratio {seam.ToString("0.000", CultureInfo.InvariantCulture)}, {image.Timings.Total.TotalSeconds:0.00}s)");
 
+            if (hdrPath is not null)
+            {
+                // Linear light from the decoder's own values, before 8-bit rounding.
+                var linear = image.ToTexture(PixelFormat.Rgba16Float, withMips: false).Pixels.Span;
+                var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(linear);
+                var rgb = new float[width * height * 3];
+                for (int i = 0; i < width * height; i++)
+                {
+                    for (int channel = 0; channel < 3; channel++)
+                        rgb[i * 3 + channel] = (float)halves[i * 4 + channel];
+                }
+                await RadianceHdrFile.WriteAsync(hdrPath, rgb, width, height, ct).ConfigureAwait(false);
+                Console.WriteLine($"{hdrPath} (Radiance HDR, linear)");
+            }
             if (crossPath is null && cubemapPath is null)
                 return ExitCodes.Ok;
             var cube = EquirectToCube.Convert(new TextureData(PixelFormat.Rgba8Srgb, width, height, 1, 1, rgba), faceSize, withMips: true);

@@ -8,13 +8,18 @@ public class BackdropCommandTests
     public async Task Writes_a_wrapping_equirect_and_its_cube_cross()
     {
         string dir = Directory.CreateTempSubdirectory("seedtex-backdrop").FullName;
-        string sky = Path.Combine(dir, "sky.png"), cross = Path.Combine(dir, "cross.png"), ktx2 = Path.Combine(dir, "sky.ktx2");
+        string sky = Path.Combine(dir, "sky.png"), cross = Path.Combine(dir, "cross.png"), ktx2 = Path.Combine(dir, "sky.ktx2"), hdr = Path.Combine(dir, "sky.hdr");
         var result = await SeedtexProcess.RunAsync("backdrop", "dusk over dunes", "--seed", "3", "--size", "256x128", "--steps", "8", "--guidance", "4",
-            "--scheduler", "euler", "--model", SeedtexProcess.Model("sd15"), "-o", sky, "--cross", cross, "--cubemap", ktx2, "--face", "32");
+            "--scheduler", "euler", "--model", SeedtexProcess.Model("sd15"), "-o", sky, "--cross", cross, "--cubemap", ktx2, "--hdr", hdr, "--face", "32");
         Assert.True(result.ExitCode == 0, result.StdErr);
         var equirect = PngFile.Read(sky);
         Assert.Equal((256, 128), (equirect.Width, equirect.Height));
         Assert.True(SeamMetric.Ratio(equirect.Rgba, 256, 128, Core.TileAxes.X) <= 1.15);
+        var (linear, hdrWidth, hdrHeight) = RadianceHdrFile.Decode(await File.ReadAllBytesAsync(hdr));
+        Assert.Equal((256, 128), (hdrWidth, hdrHeight));
+        // The HDR is the same picture in linear light: sRGB-encode a pixel and it matches the PNG within rounding.
+        float red = ColorSpace.LinearToSrgb(linear[(60 * 256 + 100) * 3]) * 255f;
+        Assert.InRange(red - equirect.Rgba[(60 * 256 + 100) * 4], -3f, 3f);
         var cube = Ktx2File.Decode(await File.ReadAllBytesAsync(ktx2));
         Assert.Equal((6, 32, 6, Core.PixelFormat.Rgba8Srgb), (cube.FaceCount, cube.Width, cube.MipCount, cube.Format));
         Assert.True(CubeSeamMetric.Ratio(cube) <= 1.2, $"cube face edges {CubeSeamMetric.Ratio(cube):0.000}");
