@@ -10,12 +10,15 @@ public sealed class MapOutputs
     public Option<string?> Maps { get; } = new("--maps") { Description = "also write PBR maps derived from the albedo: any of normal,height,roughness,ao" };
     public Option<float> NormalStrength { get; } = new("--normal-strength") { Description = "normal map strength", DefaultValueFactory = _ => 2f };
     public Option<NormalMapConvention> Convention { get; } = new("--normal-convention") { Description = "green channel: OpenGl (Y up) or DirectX (Y down)", DefaultValueFactory = _ => NormalMapConvention.OpenGl };
+    public Option<string> Format { get; } = new("--map-format") { Description = "png (level 0) or ktx2 (with its mip chain)", DefaultValueFactory = _ => "png" };
 
     public void AddTo(Command command)
     {
         command.Options.Add(Maps);
         command.Options.Add(NormalStrength);
         command.Options.Add(Convention);
+        Format.AcceptOnlyFromAmong("png", "ktx2");
+        command.Options.Add(Format);
     }
 
     /// <summary>The maps asked for (parsed before any generation, so a typo costs nothing).</summary>
@@ -31,8 +34,12 @@ public sealed class MapOutputs
             if (!Requested(parse).HasFlag(kind))
                 continue;
             var map = SurfaceMaps.Make(kind, albedo, options);
-            string path = Path.Combine(Path.GetDirectoryName(albedoPath)!, $"{Path.GetFileNameWithoutExtension(albedoPath)}_{name}.png");
-            await PngFile.WriteAsync(path, map.LevelPixels(0, 0).Span, map.Width, map.Height, null, cancellationToken).ConfigureAwait(false);
+            bool ktx2 = parse.GetValue(Format) == "ktx2";
+            string path = Path.Combine(Path.GetDirectoryName(albedoPath)!, $"{Path.GetFileNameWithoutExtension(albedoPath)}_{name}.{(ktx2 ? "ktx2" : "png")}");
+            if (ktx2)
+                await Ktx2File.WriteAsync(path, map, ImageOutput.Version, cancellationToken).ConfigureAwait(false);
+            else
+                await PngFile.WriteAsync(path, map.LevelPixels(0, 0).Span, map.Width, map.Height, null, cancellationToken).ConfigureAwait(false);
             written.Add(path);
         }
         return written;

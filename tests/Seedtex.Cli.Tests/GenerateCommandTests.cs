@@ -48,6 +48,12 @@ public class GenerateCommandTests
             Assert.Equal((64, 64), (png.Width, png.Height));
         }
 
+        var asKtx2 = await SeedtexProcess.RunAsync("generate", "grey stone", "--seed", "2", "--steps", "2", "--size", "64", "--tile", "xy",
+            "--model", SeedtexProcess.Model("sd15"), "-o", Path.Combine(dir, "k.png"), "--maps", "roughness", "--map-format", "ktx2");
+        Assert.True(asKtx2.ExitCode == 0, asKtx2.StdErr);
+        var roughness = Ktx2File.Decode(await File.ReadAllBytesAsync(Path.Combine(dir, "k_roughness.ktx2")));
+        Assert.Equal((Core.PixelFormat.Rgba8Unorm, 64, 7), (roughness.Format, roughness.Width, roughness.MipCount));
+
         var bad = await SeedtexProcess.RunAsync("generate", "x", "--steps", "1", "--size", "64", "--model", SeedtexProcess.Model("sd15"),
             "-o", Path.Combine(dir, "bad.png"), "--maps", "normal,gloss");
         Assert.Equal(2, bad.ExitCode);
