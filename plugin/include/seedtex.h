@@ -17,8 +17,12 @@
  *   STX_ERROR_INVALID_HANDLE: the library never dereferences a handle value.
  * - Thread safety is stated per function.
  *
- * Not in this version: attaching the host's Vulkan device (VkImage results) and the Unity Vulkan interface;
- * results are CPU pixels in GPU-ready layout (mip chain, faces), ready for the host's own upload.
+ * GPU results: a host that attaches its Vulkan device (stx_context_attach_vulkan, or Unity's IUnityGraphicsVulkan
+ * picked up by UnityPluginLoad) gets each result as a VkImage + VkImageView in SHADER_READ_ONLY_OPTIMAL, with its
+ * mips (and six faces for a cubemap), created on the host's device. The library submits to the host's queue only
+ * inside stx_pump (and the render-event callback, which runs stx_pump), on the thread that calls it, so the
+ * host's own queue discipline covers it; the upload is submitted in one stx_pump and the request becomes DONE in
+ * a later one once the GPU has finished it, so stx_pump never waits on the GPU. CPU pixels stay available too.
  */
 #ifndef SEEDTEX_H
 #define SEEDTEX_H
@@ -29,7 +33,7 @@
 extern "C" {
 #endif
 
-#define STX_ABI_VERSION 1u
+#define STX_ABI_VERSION 2u
 
 typedef enum stx_status {
     STX_OK = 0,
@@ -43,6 +47,9 @@ typedef enum stx_status {
     STX_ERROR_IO = -7,                /* a file or folder could not be read or written */
     STX_ERROR_CANCELLED = -8,         /* the request was cancelled */
     STX_ERROR_FAILED = -9,            /* generation failed for another reason (the message says why) */
+    STX_ERROR_GPU = -10,              /* a Vulkan call failed, or the device lacks what a call needs */
+    STX_ERROR_NOT_AVAILABLE = -11,    /* asked for something this request or context does not have (e.g. a GPU
+                                         texture without an attached device, a preview before the first one) */
 } stx_status;
 
 typedef enum stx_request_state {
@@ -82,6 +89,9 @@ typedef struct stx_texture_settings {
     uint32_t tiling;               /* STX_TILE_X | STX_TILE_Y */
     uint32_t kind;                 /* STX_KIND_TEXTURE or STX_KIND_BACKDROP (2:1, wraps in x) */
     uint32_t priority;             /* 0 editor, 1 game runtime, 2 bake */
+    int32_t cube_face_size;        /* STX_KIND_BACKDROP only: 0 = the 2:1 panorama; a power of two 16..4096 = a
+                                      cubemap with that face size (six faces, mips), made from the panorama */
+    int32_t preview_every;         /* 0 = no previews; N = a cheap latent preview every N steps (stx_request_get_preview) */
 } stx_texture_settings;
 
 typedef struct stx_pixels {
@@ -95,6 +105,32 @@ typedef struct stx_pixels {
     int32_t cache_hit;      /* 1 when the texture came from a cache tier */
 } stx_pixels;
 
+/* Handles as Vulkan defines them: dispatchable handles are pointers, the others 64-bit values. */
+typedef struct stx_vulkan_device {
+    uint32_t struct_size;                   /* sizeof(stx_vulkan_device) */
+    uint32_t api_version;                   /* VK_MAKE_API_VERSION the host created its instance with; 0 = 1.1 */
+    void* instance;                         /* VkInstance */
+    void* physical_device;                  /* VkPhysicalDevice */
+    void* device;                           /* VkDevice */
+    void* queue;                            /* VkQueue the library may submit to (from stx_pump only) */
+    uint32_t queue_family_index;            /* family of queue; must support graphics or compute */
+    uint32_t enabled_extension_count;       /* device extensions the host enabled (optional ones are used only if listed) */
+    const char* const* enabled_extensions;  /* UTF-8 names, or NULL when the count is 0 */
+    void* get_instance_proc_addr;           /* PFN_vkGetInstanceProcAddr; every other entry point comes through it */
+} stx_vulkan_device;
+
+typedef struct stx_gpu_texture {
+    uint32_t struct_size;   /* sizeof(stx_gpu_texture) */
+    uint32_t format;        /* VkFormat of image_view (R8G8B8A8_SRGB, R8G8B8A8_UNORM or R16G16B16A16_SFLOAT) */
+    uint64_t image;         /* VkImage on the host's device; owned by the request, valid until stx_request_release */
+    uint64_t image_view;    /* VkImageView over every mip (VK_IMAGE_VIEW_TYPE_2D, or _CUBE for six faces) */
+    uint32_t layout;        /* VkImageLayout the image is in: VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL */
+    int32_t width, height;
+    int32_t mip_count;
+    int32_t is_cube;        /* 1 for a cubemap (six array layers, +X -X +Y -Y +Z -Z) */
+    int32_t cache_hit;
+} stx_gpu_texture;
+
 /* Any thread. */
 uint32_t stx_abi_version(void);
 
@@ -106,6 +142,10 @@ stx_status stx_context_create(const stx_context_desc* desc, stx_context** out_co
 
 /* Any thread, once per context; requests still open are cancelled and become invalid. */
 stx_status stx_context_destroy(stx_context* context);
+
+/* The thread that calls stx_pump, before the first request: results of this context are then also created as
+   VkImages on the host's device. The library never destroys the host's handles. Once per context. */
+stx_status stx_context_attach_vulkan(stx_context* context, const stx_vulkan_device* device);
 
 /* Any thread: starts a request (never blocks on inference). */
 stx_status stx_request_texture(stx_context* context, const stx_texture_settings* settings, stx_request** out_request);
@@ -119,13 +159,23 @@ stx_status stx_request_poll(stx_request* request, uint32_t* out_state, float* ou
 /* Any thread, once the state is DONE: the pixels. Returns the request's error when it FAILED. */
 stx_status stx_request_get_pixels(stx_request* request, stx_pixels* out_pixels);
 
+/* Any thread, once the state is DONE, for a context with an attached device: the GPU texture. The host must not
+   use it after stx_request_release, so release only once the frames that sample it have finished on the GPU. */
+stx_status stx_request_get_texture(stx_request* request, stx_gpu_texture* out_texture);
+
+/* Any thread, while WAITING (or after): the latest latent preview (RGBA8 sRGB, the latent's size, 1 mip), a
+   cheap linear latent-to-RGB approximation without the VAE. STX_ERROR_NOT_AVAILABLE before the first one or when
+   preview_every was 0. The pixels stay valid until the next call of this function or stx_request_release. */
+stx_status stx_request_get_preview(stx_request* request, stx_pixels* out_pixels);
+
 /* Any thread: stops a queued request at once, a running one between steps. */
 stx_status stx_request_cancel(stx_request* request);
 
 /* Any thread, once per request: frees it and its pixels. */
 stx_status stx_request_release(stx_request* request);
 
-/* Unity native-plugin entry points (Unity calls these; other hosts need not). */
+/* Unity native-plugin entry points (Unity calls these; other hosts need not). When Unity runs on Vulkan, every
+   context created after UnityPluginLoad attaches Unity's device (IUnityGraphicsVulkan::Instance) by itself. */
 void UnityPluginLoad(void* unity_interfaces);
 void UnityPluginUnload(void);
 
