@@ -82,6 +82,27 @@ public sealed class LayeredCache : IDisposable
         }
     }
 
+    /// <summary>
+    /// A texture made from a cached parent (a normal map, a cubemap), stored under
+    /// <see cref="CacheKey.Derive"/>(<paramref name="parent"/>, <paramref name="output"/>, <paramref name="settings"/>):
+    /// the stored one when a tier has it, else <paramref name="derive"/>'s result (run on the thread pool, so the
+    /// caller's thread never does the work), stored for next time. A cancelled derivation stores nothing.
+    /// </summary>
+    public async ValueTask<DerivedTexture> GetOrDeriveAsync(CacheKey parent, string output, string settings, CacheEntryMetadata metadata,
+        Func<TextureData> derive, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(derive);
+        var key = CacheKey.Derive(parent, output, settings);
+        var hit = await TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+        if (hit is not null)
+            return new DerivedTexture(key, hit.Entry.Texture, hit.TierName);
+        var texture = await Task.Run(derive, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        await PutAsync(key, new CacheEntry(texture, metadata), CancellationToken.None).ConfigureAwait(false);
+        return new DerivedTexture(key, texture, null);
+    }
+
     public void Dispose()
     {
         foreach (var tier in _tiers.OfType<IDisposable>())

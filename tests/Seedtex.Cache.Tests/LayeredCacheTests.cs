@@ -1,3 +1,4 @@
+using Seedtex.Core;
 using Seedtex.Cache.Testing;
 
 namespace Seedtex.Cache.Tests;
@@ -57,5 +58,50 @@ public class LayeredCacheTests
         var problem = Assert.Single(problems);
         Assert.Equal("pack:game.stxpack", problem.TierName);
         Assert.Contains(pack, problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_derived_texture_is_made_once_then_served_from_the_cache_under_the_derived_key()
+    {
+        using var folder = new TempFolder();
+        var parent = TestEntries.Key(7, 64);
+        var metadata = TestEntries.Entry(7, 64).Metadata;
+        int derivations = 0;
+        TextureData Derive()
+        {
+            Interlocked.Increment(ref derivations);
+            return TestEntries.Entry(8, 64).Texture;
+        }
+
+        using (var cache = LayeredCache.Open(folder.Path, [], memoryBytes: 64 << 20))
+        {
+            var first = await cache.GetOrDeriveAsync(parent, "normal", "strength=2", metadata, Derive, default);
+            Assert.False(first.CacheHit);
+            Assert.Equal(CacheKey.Derive(parent, "normal", "strength=2"), first.Key);
+            var second = await cache.GetOrDeriveAsync(parent, "normal", "strength=2", metadata, Derive, default);
+            Assert.Equal("memory", second.CacheTier);
+            var other = await cache.GetOrDeriveAsync(parent, "normal", "strength=3", metadata, Derive, default);
+            Assert.False(other.CacheHit);
+        }
+        using var later = LayeredCache.Open(folder.Path, [], memoryBytes: 64 << 20);
+        var fromDisk = await later.GetOrDeriveAsync(parent, "normal", "strength=2", metadata, Derive, default);
+        Assert.Equal("disk", fromDisk.CacheTier);
+        Assert.True(fromDisk.Texture.Pixels.Span.SequenceEqual(TestEntries.Entry(8, 64).Texture.Pixels.Span));
+        Assert.Equal(2, derivations);
+    }
+
+    [Fact]
+    public async Task A_cancelled_derivation_stores_nothing()
+    {
+        using var folder = new TempFolder();
+        using var cache = LayeredCache.Open(folder.Path, [], memoryBytes: 64 << 20);
+        using var cts = new CancellationTokenSource();
+        var parent = TestEntries.Key(9, 64);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await cache.GetOrDeriveAsync(parent, "ao", "", TestEntries.Entry(9, 64).Metadata, () =>
+        {
+            cts.Cancel();
+            return TestEntries.Entry(9, 64).Texture;
+        }, cts.Token));
+        Assert.Null(await cache.TryGetAsync(CacheKey.Derive(parent, "ao"), default));
     }
 }
