@@ -34,8 +34,7 @@ public static class BackdropCommand
         {
             var (width, height) = ParseSize(parse.GetValue(size)!);
             int faceSize = parse.GetValue(face);
-            if (faceSize < 16 || faceSize > 4096 || (faceSize & (faceSize - 1)) != 0)
-                throw SeedtexException.Argument($"--face {faceSize} must be a power of two from 16 to 4096 (e.g. 256)");
+            EquirectToCube.CheckFaceSize(faceSize, "--face");
             string outputPath = Path.GetFullPath(parse.GetValue(output)!);
             string? crossPath = parse.GetValue(cross) is string c ? Path.GetFullPath(c) : null;
             string? cubemapPath = parse.GetValue(cubemap) is string k ? Path.GetFullPath(k) : null;

@@ -11,8 +11,17 @@ public enum GenerationStage
     Done,
 }
 
-/// <summary>Progress of one generation: denoising step <see cref="Step"/> of <see cref="TotalSteps"/>.</summary>
-public readonly record struct GenerationProgress(GenerationStage Stage, int Step, int TotalSteps, TimeSpan Elapsed);
+/// <summary>
+/// Progress of one generation: denoising step <see cref="Step"/> of <see cref="TotalSteps"/>, and on the steps a
+/// <see cref="IPreviewProgress"/> asked for, a cheap picture of the latent (RGBA8, one pixel per latent pixel).
+/// </summary>
+public readonly record struct GenerationProgress(GenerationStage Stage, int Step, int TotalSteps, TimeSpan Elapsed, TextureData? Preview = null);
+
+/// <summary>A progress sink that also wants a latent preview every <see cref="PreviewEvery"/> denoising steps (0: none).</summary>
+public interface IPreviewProgress : IProgress<GenerationProgress>
+{
+    int PreviewEvery { get; }
+}
 
 /// <summary>
 /// Something that turns a request into pixels with one model: the diffusion pipeline, or a test double in

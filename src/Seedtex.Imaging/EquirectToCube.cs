@@ -34,6 +34,16 @@ public static class EquirectToCube
         (MathF.Atan2(unitDirection.X, -unitDirection.Z) / (2f * MathF.PI)) + 0.5f,
         MathF.Acos(Math.Clamp(unitDirection.Y, -1f, 1f)) / MathF.PI);
 
+    public const int MinFaceSize = 16;
+    public const int MaxFaceSize = 4096;
+
+    /// <summary>Throws a clear error unless <paramref name="faceSize"/> is a power of two from 16 to 4096 (mips halve down to 1).</summary>
+    public static void CheckFaceSize(int faceSize, string name = "cube face size")
+    {
+        if (faceSize < MinFaceSize || faceSize > MaxFaceSize || (faceSize & (faceSize - 1)) != 0)
+            throw SeedtexException.Argument($"{name} {faceSize} must be a power of two from {MinFaceSize} to {MaxFaceSize} (e.g. 256)");
+    }
+
     /// <summary>
     /// Builds a cubemap with faces of <paramref name="faceSize"/> pixels from level 0 of
     /// <paramref name="panorama"/> (Rgba8Srgb or Rgba16Float), with a full mip chain when asked.

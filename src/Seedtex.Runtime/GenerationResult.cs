@@ -1,4 +1,5 @@
 using Seedtex.Core;
+using Seedtex.Vulkan;
 
 namespace Seedtex.Runtime;
 
@@ -9,4 +10,10 @@ namespace Seedtex.Runtime;
 public sealed record GenerationResult(CacheKey Key, TextureData Texture, string? CacheTier, TimeSpan Elapsed)
 {
     public bool CacheHit => CacheTier is not null;
+
+    /// <summary>
+    /// The texture on the attached GPU device (SHADER_READ_ONLY_OPTIMAL, every mip and face), for results delivered
+    /// through <see cref="SeedtexService.Pump"/> when a device is attached; the receiver owns and disposes it.
+    /// </summary>
+    public GpuTexture? GpuTexture { get; init; }
 }

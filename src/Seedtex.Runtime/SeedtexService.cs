@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Seedtex.Cache;
 using Seedtex.Core;
 using Seedtex.Diffusion.Models;
+using Seedtex.Imaging;
+using Seedtex.Vulkan;
 
 namespace Seedtex.Runtime;
 
@@ -10,7 +12,8 @@ namespace Seedtex.Runtime;
 /// a miss waits its turn for the one inference slot. Identical requests in flight share one generation (single
 /// flight); a queued request whose callers all cancel ends at once, a running one stops between steps or inside
 /// one; a cancelled generation never reaches the cache. Engines that must not block their main thread use
-/// <see cref="Submit"/> and <see cref="Pump"/>.
+/// <see cref="Submit"/> and <see cref="Pump"/>; with a GPU device attached, Pump also uploads each result to it
+/// (submitted in one Pump, delivered in a later one once the GPU is done, so Pump never waits on the GPU).
 /// </summary>
 public sealed class SeedtexService : IDisposable
 {
@@ -20,6 +23,12 @@ public sealed class SeedtexService : IDisposable
     private readonly MainThreadQueue _mainThread = new();
     private readonly Dictionary<CacheKey, Flight> _flights = [];
     private readonly IDisposable? _owned;
+    // Uploads submitted by Pump and not yet finished on the GPU; touched only on the thread that calls Pump.
+    private readonly List<PendingUpload> _uploads = [];
+    private GpuContext? _gpu;
+    private int _delivered;
+
+    private sealed record PendingUpload(GpuSubmission Submission, GpuTexture Texture, GenerationResult Result, Action<GenerationResult?, Exception?> OnDone);
 
     /// <summary>One generation in flight and everyone waiting for it.</summary>
     private sealed class Flight
@@ -53,6 +62,22 @@ public sealed class SeedtexService : IDisposable
             generator.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The attached device, or null (results are CPU pixels only).</summary>
+    public GpuContext? Gpu => _gpu;
+
+    /// <summary>
+    /// From now on, results delivered by <see cref="Pump"/> are also uploaded to <paramref name="gpu"/> (the host's
+    /// device through <see cref="GpuContext.Adopt"/>, or one of Seedtex's own). Call it on the thread that pumps,
+    /// before the first request. The service does not dispose the context; dispose it after the service.
+    /// </summary>
+    public void AttachGpu(GpuContext gpu)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        if (_gpu is not null)
+            throw new SeedtexException(SeedtexErrorKind.InvalidArgument, "a GPU device is already attached; attach one device per service, once");
+        _gpu = gpu;
     }
 
     /// <summary>The request with the model's defaults filled in, or a <see cref="SeedtexException"/> naming what is wrong.</summary>
@@ -111,29 +136,106 @@ public sealed class SeedtexService : IDisposable
     }
 
     /// <summary>
-    /// Starts a request for a caller that must not block (an engine's main thread): <paramref name="onDone"/> runs
-    /// during a later <see cref="Pump"/> with the result, or with the exception (cancellation included).
+    /// A cubemap backdrop: the 2:1 panorama of <paramref name="backdrop"/> (generated or cached as usual), turned into
+    /// six faces of <paramref name="faceSize"/> with mips, cached under the panorama's key derived with the face size.
     /// </summary>
-    public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone,
+    public async Task<GenerationResult> GenerateCubemapAsync(TextureRequest backdrop, int faceSize, RequestPriority priority = RequestPriority.Interactive,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(backdrop);
+        if (backdrop.Kind != PipelineKind.Backdrop)
+            throw SeedtexException.Argument("a cubemap is made from a backdrop; request kind Backdrop (a 2:1 panorama)");
+        EquirectToCube.CheckFaceSize(faceSize);
+        var started = Stopwatch.GetTimestamp();
+        var panorama = await GenerateAsync(backdrop, priority, progress, cancellationToken).ConfigureAwait(false);
+        var metadata = CacheEntryMetadata.Describe(_generator.Resolve(backdrop), _generator.ModelFingerprint, panorama.Elapsed);
+        var cube = await _cache.GetOrDeriveAsync(panorama.Key, "cubemap", $"face={faceSize}", metadata,
+            () => EquirectToCube.Convert(panorama.Texture, faceSize, withMips: true), cancellationToken).ConfigureAwait(false);
+        return new GenerationResult(cube.Key, cube.Texture, cube.CacheTier, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>
+    /// Starts a request for a caller that must not block (an engine's main thread): <paramref name="onDone"/> runs
+    /// during a later <see cref="Pump"/> with the result, or with the exception (cancellation included). A backdrop
+    /// with <paramref name="cubeFaceSize"/> > 0 comes back as a cubemap (<see cref="GenerateCubemapAsync"/>).
+    /// </summary>
+    public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone,
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default, int cubeFaceSize = 0)
+    {
+        ArgumentNullException.ThrowIfNull(onDone);
         _ = Task.Run(async () =>
         {
             try
             {
-                var result = await GenerateAsync(request, priority, progress, cancellationToken).ConfigureAwait(false);
-                _mainThread.Post(() => onDone(result, null));
+                var result = cubeFaceSize > 0
+                    ? await GenerateCubemapAsync(request, cubeFaceSize, priority, progress, cancellationToken).ConfigureAwait(false)
+                    : await GenerateAsync(request, priority, progress, cancellationToken).ConfigureAwait(false);
+                _mainThread.Post(() => Deliver(result, onDone));
             }
             catch (Exception e)
             {
                 // Every outcome, failures included, reaches the caller through Pump.
-                _mainThread.Post(() => onDone(null, e));
+                _mainThread.Post(() => Finish(null, e, onDone));
             }
         }, CancellationToken.None);
     }
 
-    /// <summary>Called once per frame on the engine's main thread: delivers finished requests within <paramref name="budget"/>.</summary>
-    public int Pump(TimeSpan budget) => _mainThread.Pump(budget);
+    /// <summary>
+    /// Called once per frame on the engine's main thread (the thread that may submit to the attached device's queue):
+    /// hands finished requests over within <paramref name="budget"/> and returns how many callbacks ran.
+    /// </summary>
+    public int Pump(TimeSpan budget)
+    {
+        int before = _delivered;
+        FinishUploads();
+        _mainThread.Pump(budget);
+        return _delivered - before;
+    }
+
+    /// <summary>Uploads submitted and not yet finished on the GPU.</summary>
+    public int UploadsInFlight => _uploads.Count;
+
+    private void Deliver(GenerationResult result, Action<GenerationResult?, Exception?> onDone)
+    {
+        if (_gpu is null)
+        {
+            Finish(result, null, onDone);
+            return;
+        }
+        var t = result.Texture;
+        GpuTexture? texture = null;
+        try
+        {
+            texture = GpuTexture.Create(_gpu, new GpuTextureDescription(t.Format, t.Width, t.Height, t.MipCount, t.IsCubemap));
+            var target = texture;
+            var submission = _gpu.Submit(cb => TextureUploader.RecordUpload(cb, t, target));
+            _uploads.Add(new PendingUpload(submission, texture, result, onDone));
+        }
+        catch (Exception e)
+        {
+            texture?.Dispose();
+            Finish(null, e, onDone);
+        }
+    }
+
+    private void FinishUploads()
+    {
+        for (int i = 0; i < _uploads.Count; i++)
+        {
+            var upload = _uploads[i];
+            if (!upload.Submission.IsComplete)
+                continue;
+            _uploads.RemoveAt(i--);
+            upload.Submission.Dispose();
+            Finish(upload.Result with { GpuTexture = upload.Texture }, null, upload.OnDone);
+        }
+    }
+
+    private void Finish(GenerationResult? result, Exception? error, Action<GenerationResult?, Exception?> onDone)
+    {
+        _delivered++;
+        onDone(result, error);
+    }
 
     /// <summary>A caller gave up; when it was the last one, the generation is cancelled (queued: dropped at once).</summary>
     private void Leave(CacheKey key, Flight flight, IProgress<GenerationProgress>? progress)
@@ -184,8 +286,18 @@ public sealed class SeedtexService : IDisposable
     }
 
     /// <summary>Sends a generation's progress to every caller waiting on it.</summary>
-    private sealed class FanOutProgress(Flight flight, object gate) : IProgress<GenerationProgress>
+    private sealed class FanOutProgress(Flight flight, object gate) : IPreviewProgress
     {
+        /// <summary>The most frequent preview any waiting caller asked for (0: nobody wants previews).</summary>
+        public int PreviewEvery
+        {
+            get
+            {
+                lock (gate)
+                    return flight.Listeners.OfType<IPreviewProgress>().Select(p => p.PreviewEvery).Where(n => n > 0).DefaultIfEmpty(0).Min();
+            }
+        }
+
         public void Report(GenerationProgress value)
         {
             IProgress<GenerationProgress>[] listeners;
@@ -198,6 +310,13 @@ public sealed class SeedtexService : IDisposable
 
     public void Dispose()
     {
+        foreach (var upload in _uploads)
+        {
+            upload.Submission.Wait();
+            upload.Submission.Dispose();
+            upload.Texture.Dispose();
+        }
+        _uploads.Clear();
         _queue.Dispose();
         _cache.Dispose();
         _owned?.Dispose();

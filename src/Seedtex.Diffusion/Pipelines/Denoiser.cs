@@ -8,7 +8,8 @@ namespace Seedtex.Diffusion.Pipelines;
 /// <summary>
 /// The denoising loop: at each step predict the noise (with guidance) and let the scheduler step. <see cref="Whole"/>
 /// runs the latent as one view; <see cref="Panorama"/> runs wrapping windows and averages them (backdrops).
-/// Cancellation is checked between steps; a running step is stopped through <see cref="RunOptions"/>.
+/// Cancellation is checked between steps; a running step is stopped through <see cref="RunOptions"/>. After each
+/// step the caller sees the step index and the latents (for progress and previews).
 /// </summary>
 public sealed class Denoiser
 {
@@ -19,10 +20,10 @@ public sealed class Denoiser
     private readonly RunOptions _runOptions;
     private readonly TorchCpuRandom _random;
     private readonly CancellationToken _cancellation;
-    private readonly Action<int> _stepDone;
+    private readonly Action<int, float[]> _stepDone;
 
     public Denoiser(ModelSet model, TextureRequest request, TextConditioning text, PipelineTimings timings, RunOptions runOptions,
-        TorchCpuRandom random, CancellationToken cancellation, Action<int> stepDone)
+        TorchCpuRandom random, CancellationToken cancellation, Action<int, float[]> stepDone)
     {
         _model = model;
         _request = request;
@@ -48,7 +49,7 @@ public sealed class Denoiser
             unet.Predict(scaled, scheduler.Timesteps[i], prediction, _timings, _runOptions);
             scheduler.Step(prediction, i, latents, _random);
             _timings.EndStage($"unet step {i + 1}");
-            _stepDone(i);
+            _stepDone(i, latents);
         }
     }
 
@@ -83,7 +84,7 @@ public sealed class Denoiser
             windows.Average(sum);
             sum.CopyTo(latents, 0);
             _timings.EndStage($"unet step {i + 1} ({windows.Count} windows)");
-            _stepDone(i);
+            _stepDone(i, latents);
         }
     }
 }

@@ -25,12 +25,18 @@ public sealed class StableDiffusionPipeline : IDisposable
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly PromptEncoder _prompts;
     private readonly VaeCodec _vae;
+    private readonly Lazy<LatentPreview> _preview;
 
     public StableDiffusionPipeline(ModelSet model)
     {
         Model = model;
         _prompts = new PromptEncoder(model);
         _vae = new VaeCodec(model);
+        _preview = new Lazy<LatentPreview>(() =>
+        {
+            using var runOptions = new RunOptions();
+            return LatentPreview.Fit(_vae, 4, runOptions);
+        });
     }
 
     public ModelSet Model { get; }
@@ -168,7 +174,23 @@ public sealed class StableDiffusionPipeline : IDisposable
 
         // 4. Denoise: predict the noise with guidance, let the scheduler take a step. A backdrop does this per
         //    window and averages the windows, each with its own scheduler state.
-        var denoiser = new Denoiser(Model, r, text, timings, runOptions, random, ct, i => Report(GenerationStage.Denoising, i + 1));
+        int previewEvery = progress is IPreviewProgress p ? p.PreviewEvery : 0;
+        var previewInput = previewEvery > 0 ? new float[latents.Length] : null;
+        void StepDone(int i, float[] current)
+        {
+            TextureData? preview = null;
+            if (previewInput is not null && ((i + 1) % previewEvery == 0 || i + 1 == r.Steps))
+            {
+                // The next step's model input is the latent at unit scale: what the preview map was fitted on.
+                if (i + 1 < r.Steps)
+                    scheduler.ScaleModelInput(current, previewInput, i + 1);
+                else
+                    current.CopyTo(previewInput, 0);
+                preview = _preview.Value.ToTexture(previewInput, (int)latentShape[3], (int)latentShape[2]);
+            }
+            progress?.Report(new GenerationProgress(GenerationStage.Denoising, i + 1, r.Steps, started.Elapsed, preview));
+        }
+        var denoiser = new Denoiser(Model, r, text, timings, runOptions, random, ct, StepDone);
         if (r.Kind == PipelineKind.Backdrop)
             denoiser.Panorama(latents, latentShape, () => CreateScheduler(r), start);
         else

@@ -18,6 +18,8 @@ public sealed class VaeCodec
 
     public VaeCodec(ModelSet model) => _model = model;
 
+    public bool HasEncoder => _model.VaeEncoder is not null;
+
     /// <summary>Element type of the decoded image (the decoder's output type).</summary>
     public TensorElementType ImageType => _model.VaeDecoder.Outputs["sample"].ElementDataType;
 

@@ -1,0 +1,138 @@
+using Seedtex.Cache;
+using Seedtex.Core;
+using Seedtex.Diffusion.Models;
+using Seedtex.Diffusion.Onnx;
+using Seedtex.Imaging;
+using Seedtex.Tests;
+using Seedtex.Vulkan;
+using Seedtex.Vulkan.Tests;
+
+namespace Seedtex.Runtime.Tests;
+
+/// <summary>What an engine's main thread sees: GPU uploads inside Pump, cubemap backdrops, latent previews.</summary>
+public sealed class ServiceDeliveryTests : IDisposable
+{
+    private readonly ModelSet _model = ModelSet.Load(RepoPaths.InRepo("plugin", "models", "seedtex-tiny"), new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = 2 });
+    private readonly string _cacheFolder = Directory.CreateTempSubdirectory("seedtex-delivery").FullName;
+
+    private SeedtexService Create()
+    {
+        var generator = new DiffusionTextureGenerator(_model);
+        return new SeedtexService(generator, LayeredCache.Open(_cacheFolder, [], 64L << 20), TimeSpan.FromMinutes(1), generator);
+    }
+
+    private static TextureRequest Moss(long seed) => new() { Prompt = "green moss", Seed = seed, Width = 64, Height = 64, Steps = 2 };
+
+    private static TextureRequest Sky(long seed) => new() { Prompt = "sunset sky", Seed = seed, Width = 128, Height = 64, Steps = 2, Kind = PipelineKind.Backdrop };
+
+    /// <summary>Pumps like a 60 Hz frame loop until <paramref name="done"/>, counting what each Pump delivered.</summary>
+    private static List<int> PumpUntil(SeedtexService service, Func<bool> done)
+    {
+        var perFrame = new List<int>();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "nothing was delivered within two minutes");
+            perFrame.Add(service.Pump(TimeSpan.FromMilliseconds(2)));
+            Thread.Sleep(16);
+        }
+        return perFrame;
+    }
+
+    [Fact]
+    public void With_a_device_attached_pump_uploads_the_result_and_delivers_it_in_a_later_frame()
+    {
+        using var gpu = new ValidatedGpu();
+        using (var service = Create())
+        {
+            service.AttachGpu(gpu.Context);
+            GenerationResult? result = null;
+            Exception? error = null;
+            service.Submit(Moss(3), RequestPriority.Runtime, (r, e) => (result, error) = (r, e));
+            var frames = PumpUntil(service, () => result is not null || error is not null);
+            Assert.Null(error);
+            Assert.Equal(1, frames.Sum());
+
+            using var texture = result!.GpuTexture;
+            Assert.NotNull(texture);
+            Assert.Equal((64, 64, 7, false), (texture.Width, texture.Height, texture.MipLevels, texture.IsCubemap));
+            Assert.Equal(Silk.NET.Vulkan.ImageLayout.ShaderReadOnlyOptimal, texture.Layout);
+            var back = TextureUploader.Download(gpu.Context, texture);
+            Assert.Equal(result.Texture.Pixels.ToArray(), back.Pixels.ToArray());
+            Assert.Equal(0, service.UploadsInFlight);
+        }
+        gpu.AssertClean();
+    }
+
+    [Fact]
+    public void A_second_device_attach_is_refused()
+    {
+        using var gpu = new ValidatedGpu();
+        using var service = Create();
+        service.AttachGpu(gpu.Context);
+        var e = Assert.Throws<SeedtexException>(() => service.AttachGpu(gpu.Context));
+        Assert.Contains("already attached", e.Message);
+    }
+
+    [Fact]
+    public async Task A_cubemap_backdrop_is_derived_from_the_cached_panorama_and_cached_itself()
+    {
+        using var service = Create();
+        var cube = await service.GenerateCubemapAsync(Sky(7), 32);
+        Assert.Equal((32, 32, 6, 6), (cube.Texture.Width, cube.Texture.Height, cube.Texture.FaceCount, cube.Texture.MipCount));
+        Assert.False(cube.CacheHit);
+
+        var panorama = await service.GenerateAsync(Sky(7));
+        Assert.Equal("memory", panorama.CacheTier);
+        Assert.Equal(CacheKey.Derive(panorama.Key, "cubemap", "face=32"), cube.Key);
+        Assert.Equal(EquirectToCube.Convert(panorama.Texture, 32, withMips: true).Pixels.ToArray(), cube.Texture.Pixels.ToArray());
+
+        var again = await service.GenerateCubemapAsync(Sky(7), 32);
+        Assert.Equal("memory", again.CacheTier);
+        var bigger = await service.GenerateCubemapAsync(Sky(7), 64);
+        Assert.False(bigger.CacheHit);
+    }
+
+    [Theory]
+    [InlineData(48)]
+    [InlineData(8)]
+    [InlineData(8192)]
+    public async Task A_face_size_that_is_not_a_power_of_two_in_range_is_refused(int face)
+    {
+        using var service = Create();
+        var e = await Assert.ThrowsAsync<SeedtexException>(() => service.GenerateCubemapAsync(Sky(1), face));
+        Assert.Contains("power of two", e.Message);
+    }
+
+    [Fact]
+    public async Task A_texture_request_cannot_become_a_cubemap()
+    {
+        using var service = Create();
+        var e = await Assert.ThrowsAsync<SeedtexException>(() => service.GenerateCubemapAsync(Moss(1), 32));
+        Assert.Contains("Backdrop", e.Message);
+    }
+
+    [Fact]
+    public async Task A_caller_that_asks_for_previews_gets_them_through_the_shared_flight()
+    {
+        using var service = Create();
+        var previews = new List<GenerationProgress>();
+        var progress = new PreviewSink(2, p => { if (p.Preview is not null) lock (previews) previews.Add(p); });
+        await service.GenerateAsync(Moss(11) with { Steps = 4 }, RequestPriority.Interactive, progress);
+        Assert.Equal([2, 4], previews.Select(p => p.Step));
+        Assert.All(previews, p => Assert.Equal((8, 8), (p.Preview!.Width, p.Preview.Height)));
+    }
+
+    private sealed class PreviewSink(int every, Action<GenerationProgress> report) : IPreviewProgress
+    {
+        public int PreviewEvery => every;
+
+        public void Report(GenerationProgress value) => report(value);
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        Directory.Delete(_cacheFolder, recursive: true);
+    }
+}
