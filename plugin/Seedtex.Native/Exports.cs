@@ -4,6 +4,7 @@ using System.Text;
 using Seedtex.Core;
 using Seedtex.Diffusion.Onnx;
 using Seedtex.Runtime;
+using Seedtex.Vulkan;
 
 namespace Seedtex.Native;
 
@@ -13,7 +14,7 @@ namespace Seedtex.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    private const uint AbiVersion = 1;
+    private const uint AbiVersion = 2;
     private static readonly HandleTable<NativeContext> Contexts = new(1);
     private static readonly HandleTable<NativeRequest> Requests = new(2);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -53,7 +54,19 @@ internal static unsafe class Exports
                 CacheFolder = cache,
                 Sessions = new SessionSettings { Threads = d.Threads },
             }).GetAwaiter().GetResult();
-            *(nint*)outAddress = Contexts.Add(new NativeContext(service));
+            var context = new NativeContext(service);
+            try
+            {
+                // Inside Unity on Vulkan, the context works in Unity's device without being asked.
+                if (UnityVulkan.Device(_unityInterfaces) is { } unityDevice)
+                    context.AttachGpu(unityDevice);
+            }
+            catch
+            {
+                context.Dispose();
+                throw;
+            }
+            *(nint*)outAddress = Contexts.Add(context);
             return Status.Ok;
         });
     }
@@ -61,11 +74,51 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "stx_context_destroy")]
     public static int ContextDestroy(nint context) => Run(() =>
     {
-        if (!Contexts.TryRemove(context, out var ctx))
+        if (!Destroy(context))
             throw InvalidHandle("context");
-        ctx.Dispose();
         return Status.Ok;
     });
+
+    /// <summary>Removes a context and, with it, its requests' handles, then frees it; false when the handle is unknown.</summary>
+    private static bool Destroy(nint context)
+    {
+        if (!Contexts.TryRemove(context, out var ctx))
+            return false;
+        foreach (var handle in Requests.HandlesWhere(r => r.Owner == ctx))
+            Requests.TryRemove(handle, out _);
+        ctx.Dispose();
+        return true;
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "stx_context_attach_vulkan")]
+    public static int ContextAttachVulkan(nint context, VulkanDevice* device)
+    {
+        nint deviceAddress = (nint)device;
+        return Run(() =>
+        {
+            var ctx = Context(context);
+            var d = ReadStruct<VulkanDevice>(deviceAddress, "device");
+            if (d.Instance == 0 || d.PhysicalDevice == 0 || d.Device == 0 || d.Queue == 0 || d.GetInstanceProcAddr == 0)
+                throw new AbiException(Status.NullPointer, "device.instance, physical_device, device, queue and get_instance_proc_addr must not be NULL");
+            if (d.EnabledExtensionCount > 0 && d.EnabledExtensions == 0)
+                throw new AbiException(Status.NullPointer, $"device.enabled_extensions is NULL but enabled_extension_count is {d.EnabledExtensionCount}");
+            var extensions = new string[d.EnabledExtensionCount];
+            for (int i = 0; i < extensions.Length; i++)
+                extensions[i] = ReadUtf8(((nint*)d.EnabledExtensions)[i], $"device.enabled_extensions[{i}]", required: true)!;
+            ctx.AttachGpu(new HostVulkanDevice
+            {
+                Instance = new Silk.NET.Vulkan.Instance(d.Instance),
+                PhysicalDevice = new Silk.NET.Vulkan.PhysicalDevice(d.PhysicalDevice),
+                Device = new Silk.NET.Vulkan.Device(d.Device),
+                Queue = new Silk.NET.Vulkan.Queue(d.Queue),
+                QueueFamilyIndex = d.QueueFamilyIndex,
+                GetInstanceProcAddr = d.GetInstanceProcAddr,
+                ApiVersion = d.ApiVersion == 0 ? Silk.NET.Vulkan.Vk.Version11 : d.ApiVersion,
+                EnabledDeviceExtensions = extensions,
+            });
+            return Status.Ok;
+        });
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "stx_request_texture")]
     public static int RequestTexture(nint context, TextureSettings* settings, nint* outRequest)
@@ -78,6 +131,14 @@ internal static unsafe class Exports
             RequireOut(outAddress, "out_request");
             if (s.Priority > 2)
                 throw new AbiException(Status.InvalidArgument, $"priority {s.Priority} is unknown; use 0 (editor), 1 (game) or 2 (bake)");
+            if (s.Kind is not (1 or 3))
+                throw new AbiException(Status.InvalidArgument, $"kind {s.Kind} is unknown; use STX_KIND_TEXTURE (1) or STX_KIND_BACKDROP (3)");
+            if (s.CubeFaceSize != 0 && s.Kind != 3)
+                throw new AbiException(Status.InvalidArgument, $"cube_face_size {s.CubeFaceSize} is only for STX_KIND_BACKDROP; set it to 0 for a texture");
+            if (s.CubeFaceSize != 0)
+                Imaging.EquirectToCube.CheckFaceSize(s.CubeFaceSize, "cube_face_size");
+            if (s.PreviewEvery < 0)
+                throw new AbiException(Status.InvalidArgument, $"preview_every {s.PreviewEvery} is negative; use 0 for no previews or N for one every N steps");
             var request = new TextureRequest
             {
                 Prompt = ReadUtf8(s.Prompt, "prompt", required: true)!,
@@ -91,9 +152,9 @@ internal static unsafe class Exports
                 Kind = s.Kind == 3 ? PipelineKind.Backdrop : PipelineKind.TextToImage,
             };
             request = ctx.Service.Resolve(request);
-            var native = new NativeRequest(ctx);
+            var native = new NativeRequest(ctx, s.PreviewEvery);
             ctx.Track(native);
-            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token);
+            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token, s.CubeFaceSize);
             *(nint*)outAddress = Requests.Add(native);
             return Status.Ok;
         });
@@ -160,6 +221,69 @@ internal static unsafe class Exports
         });
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "stx_request_get_texture")]
+    public static int RequestGetTexture(nint request, GpuTextureInfo* outTexture)
+    {
+        nint outAddress = (nint)outTexture;
+        return Run(() =>
+        {
+            var r = Request(request);
+            var size = RequireStructSize<GpuTextureInfo>(outAddress, "out_texture");
+            if (!r.Owner.HasGpu)
+                throw new AbiException(Status.NotAvailable, "this context has no Vulkan device; call stx_context_attach_vulkan before requesting, or read CPU pixels with stx_request_get_pixels");
+            var (result, error) = r.Outcome;
+            if (error is not null)
+                throw error;
+            if (result is null)
+            {
+                LastError.Set(Status.Pending, "the request is not finished; poll until its state is DONE (results arrive during stx_pump)");
+                return Status.Pending;
+            }
+            var t = result.GpuTexture ?? throw new AbiException(Status.NotAvailable, "the request's GPU texture was released with its context");
+            *(GpuTextureInfo*)outAddress = new GpuTextureInfo
+            {
+                StructSize = size,
+                Format = (uint)t.SampledFormat,
+                Image = t.Image.Handle,
+                ImageView = t.SampledView.Handle,
+                Layout = (uint)t.Layout,
+                Width = t.Width,
+                Height = t.Height,
+                MipCount = t.MipLevels,
+                IsCube = t.IsCubemap ? 1 : 0,
+                CacheHit = result.CacheHit ? 1 : 0,
+            };
+            return Status.Ok;
+        });
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "stx_request_get_preview")]
+    public static int RequestGetPreview(nint request, Pixels* outPixels)
+    {
+        nint outAddress = (nint)outPixels;
+        return Run(() =>
+        {
+            var r = Request(request);
+            var size = RequireStructSize<Pixels>(outAddress, "out_pixels");
+            if (r.PreviewEvery == 0)
+                throw new AbiException(Status.NotAvailable, "the request was made with preview_every 0; set preview_every to N for a preview every N steps");
+            var (preview, pointer) = r.PinLatestPreview() ?? throw new AbiException(Status.NotAvailable, "no preview yet; the first comes after preview_every steps");
+            *(Pixels*)outAddress = new Pixels
+            {
+                StructSize = size,
+                Format = (uint)preview.Format,
+                Width = preview.Width,
+                Height = preview.Height,
+                MipCount = 1,
+                FaceCount = 1,
+                Data = pointer,
+                Size = (ulong)preview.Pixels.Length,
+                CacheHit = 0,
+            };
+            return Status.Ok;
+        });
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "stx_request_cancel")]
     public static int RequestCancel(nint request) => Run(() =>
     {
@@ -184,8 +308,16 @@ internal static unsafe class Exports
     public static void UnityPluginUnload()
     {
         _unityInterfaces = 0;
-        foreach (var context in Contexts.Items.ToArray())
-            context.Dispose();
+        try
+        {
+            foreach (var context in Contexts.HandlesWhere(_ => true))
+                Destroy(context);
+        }
+        catch (Exception e)
+        {
+            // Unity is unloading the plugin: nothing may unwind into it.
+            LastError.Set(Status.Failed, e.Message);
+        }
     }
 
     [UnmanagedCallersOnly(EntryPoint = "stx_get_render_event_func")]
@@ -225,6 +357,7 @@ internal static unsafe class Exports
                 SeedtexErrorKind.InvalidArgument => Status.InvalidArgument,
                 SeedtexErrorKind.InvalidModel => Status.Model,
                 SeedtexErrorKind.Io or SeedtexErrorKind.Corrupt => Status.Io,
+                SeedtexErrorKind.Gpu => Status.Gpu,
                 _ => Status.Failed,
             };
             return (int)LastError.Set(status, e.Message);

@@ -23,4 +23,6 @@ internal sealed class HandleTable<T>(int tag) where T : class
     public bool TryRemove(nint handle, out T item) => _items.TryRemove(handle, out item!);
 
     public ICollection<T> Items => _items.Values;
+
+    public nint[] HandlesWhere(Func<T, bool> match) => [.. _items.Where(pair => match(pair.Value)).Select(pair => pair.Key)];
 }

@@ -16,6 +16,8 @@ internal enum Status
     Io = -7,
     Cancelled = -8,
     Failed = -9,
+    Gpu = -10,
+    NotAvailable = -11,
 }
 
 /// <summary>Twin of <c>stx_context_desc</c>.</summary>
@@ -43,6 +45,54 @@ internal struct TextureSettings
     public uint Tiling;
     public uint Kind;
     public uint Priority;
+    public int CubeFaceSize;
+    public int PreviewEvery;
+}
+
+/// <summary>Twin of <c>stx_vulkan_device</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct VulkanDevice
+{
+    public uint StructSize;
+    public uint ApiVersion;
+    public nint Instance;
+    public nint PhysicalDevice;
+    public nint Device;
+    public nint Queue;
+    public uint QueueFamilyIndex;
+    public uint EnabledExtensionCount;
+    public nint EnabledExtensions;
+    public nint GetInstanceProcAddr;
+}
+
+/// <summary>Twin of <c>stx_gpu_texture</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct GpuTextureInfo
+{
+    public uint StructSize;
+    public uint Format;
+    public ulong Image;
+    public ulong ImageView;
+    public uint Layout;
+    public int Width;
+    public int Height;
+    public int MipCount;
+    public int IsCube;
+    public int CacheHit;
+}
+
+/// <summary>Unity's UnityVulkanInstance (IUnityGraphicsVulkan.h), as IUnityGraphicsVulkan::Instance returns it.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct UnityVulkanInstance
+{
+    public ulong PipelineCache;
+    public nint Instance;
+    public nint PhysicalDevice;
+    public nint Device;
+    public nint GraphicsQueue;
+    public nint GetInstanceProcAddr;
+    public uint QueueFamilyIndex;
+    public fixed ulong Reserved[8];
 }
 
 /// <summary>Twin of <c>stx_pixels</c>.</summary>

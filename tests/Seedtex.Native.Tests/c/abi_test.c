@@ -27,6 +27,20 @@ typedef stx_status (*stx_request_get_pixels_fn)(stx_request*, stx_pixels*);
 typedef stx_status (*stx_request_cancel_fn)(stx_request*);
 typedef stx_status (*stx_request_release_fn)(stx_request*);
 typedef stx_render_event_func (*stx_get_render_event_func_fn)(void);
+typedef stx_status (*stx_context_attach_vulkan_fn)(stx_context*, const stx_vulkan_device*);
+typedef stx_status (*stx_request_get_texture_fn)(stx_request*, stx_gpu_texture*);
+typedef stx_status (*stx_request_get_preview_fn)(stx_request*, stx_pixels*);
+
+/* Pumps frames until the request leaves WAITING; returns its state. */
+static uint32_t wait_done(stx_pump_fn pump, stx_request_poll_fn poll, stx_context* ctx, stx_request* req) {
+    uint32_t state = STX_REQUEST_WAITING, delivered = 0;
+    for (int frame = 0; frame < 6000 && state == STX_REQUEST_WAITING; frame++) {
+        pump(ctx, 2000, &delivered);
+        poll(req, &state, NULL);
+        if (state == STX_REQUEST_WAITING) usleep(2000);
+    }
+    return state;
+}
 
 static double now_ms(void) {
     struct timespec t;
@@ -42,6 +56,7 @@ int main(int argc, char** argv) {
     LOAD(stx_abi_version) LOAD(stx_last_error) LOAD(stx_context_create) LOAD(stx_context_destroy)
     LOAD(stx_request_texture) LOAD(stx_pump) LOAD(stx_request_poll) LOAD(stx_request_get_pixels)
     LOAD(stx_request_cancel) LOAD(stx_request_release) LOAD(stx_get_render_event_func)
+    LOAD(stx_context_attach_vulkan) LOAD(stx_request_get_texture) LOAD(stx_request_get_preview)
     last_error = stx_last_error;
 
     CHECK(stx_abi_version() == STX_ABI_VERSION, "abi version matches the header");
@@ -114,6 +129,51 @@ int main(int argc, char** argv) {
     CHECK(state == STX_REQUEST_DONE && stx_request_get_pixels(again, &px2) == STX_OK && px2.cache_hit == 1, "second request is a cache hit");
     CHECK(px2.size == px.size && memcmp(px.data, px2.data, px.size) == 0, "cache hit has identical pixels");
 
+    /* ABI 2: GPU results, previews, cubemap backdrops, and their bad input. */
+    stx_gpu_texture gt = { sizeof gt };
+    CHECK(stx_request_get_texture(req, &gt) == STX_ERROR_NOT_AVAILABLE && strstr(stx_last_error(), "stx_context_attach_vulkan"), "GPU texture without an attached device is not available, naming the fix");
+    gt.struct_size = 8;
+    CHECK(stx_request_get_texture(req, &gt) == STX_ERROR_ABI_MISMATCH, "stx_gpu_texture from another ABI is rejected");
+    CHECK(stx_request_get_texture(req, NULL) == STX_ERROR_NULL_POINTER, "NULL out_texture is a null-pointer error");
+    CHECK(stx_request_get_preview(req, &px2) == STX_ERROR_NOT_AVAILABLE && strstr(stx_last_error(), "preview_every"), "no preview when preview_every was 0");
+    CHECK(stx_context_attach_vulkan(ctx, NULL) == STX_ERROR_NULL_POINTER, "NULL device is a null-pointer error");
+    stx_vulkan_device dev = { sizeof dev };
+    CHECK(stx_context_attach_vulkan(ctx, &dev) == STX_ERROR_NULL_POINTER && strstr(stx_last_error(), "instance"), "NULL Vulkan handles are a null-pointer error naming them");
+    dev.struct_size = sizeof dev - 8;
+    CHECK(stx_context_attach_vulkan(ctx, &dev) == STX_ERROR_ABI_MISMATCH, "stx_vulkan_device from another ABI is rejected");
+    dev.struct_size = sizeof dev;
+    dev.instance = dev.physical_device = dev.device = dev.queue = dev.get_instance_proc_addr = (void*)&dev;
+    dev.enabled_extension_count = 2;
+    CHECK(stx_context_attach_vulkan(ctx, &dev) == STX_ERROR_NULL_POINTER && strstr(stx_last_error(), "enabled_extensions"), "extension count without a list is a null-pointer error");
+
+    stx_texture_settings b = s;
+    b.steps = 2; b.seed = 11; b.kind = STX_KIND_BACKDROP; b.width = 128; b.height = 64; b.tiling = 0; b.cube_face_size = 48;
+    stx_request* cube = NULL;
+    CHECK(stx_request_texture(ctx, &b, &cube) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "power of two"), "cube face 48 is refused: not a power of two");
+    stx_texture_settings t2 = s;
+    t2.steps = 2; t2.cube_face_size = 64;
+    CHECK(stx_request_texture(ctx, &t2, &cube) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "STX_KIND_BACKDROP"), "a cube face size on a texture is refused");
+    t2.cube_face_size = 0; t2.kind = 2;
+    CHECK(stx_request_texture(ctx, &t2, &cube) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "kind"), "unknown kind is refused");
+    t2.kind = STX_KIND_TEXTURE; t2.preview_every = -1;
+    CHECK(stx_request_texture(ctx, &t2, &cube) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "preview_every"), "negative preview_every is refused");
+
+    b.cube_face_size = 16;
+    CHECK(stx_request_texture(ctx, &b, &cube) == STX_OK, "backdrop cubemap requested");
+    CHECK(wait_done(stx_pump, stx_request_poll, ctx, cube) == STX_REQUEST_DONE, "backdrop cubemap done");
+    stx_pixels cp = { sizeof cp };
+    CHECK(stx_request_get_pixels(cube, &cp) == STX_OK && cp.face_count == 6 && cp.width == 16 && cp.height == 16 && cp.mip_count == 5
+          && cp.size == 6 * 4 * (256 + 64 + 16 + 4 + 1), "cubemap: six 16x16 faces with 5 mips");
+
+    t2.preview_every = 1; t2.seed = 12; t2.steps = 3;
+    stx_request* previewed = NULL;
+    CHECK(stx_request_texture(ctx, &t2, &previewed) == STX_OK, "texture with previews requested");
+    CHECK(wait_done(stx_pump, stx_request_poll, ctx, previewed) == STX_REQUEST_DONE, "texture with previews done");
+    stx_pixels pv = { sizeof pv };
+    CHECK(stx_request_get_preview(previewed, &pv) == STX_OK && pv.width == 8 && pv.height == 8 && pv.size == 256 && pv.data && pv.data[3] == 255,
+          "latest preview: 8x8 RGBA8 for a 64x64 texture");
+    CHECK(stx_request_release(cube) == STX_OK && stx_request_release(previewed) == STX_OK, "release cubemap and previewed requests");
+
     stx_request* cancelled = NULL;
     s.steps = 1000; s.seed = 7;
     CHECK(stx_request_texture(ctx, &s, &cancelled) == STX_OK && stx_request_cancel(cancelled) == STX_OK, "long request cancelled");
@@ -132,10 +192,16 @@ int main(int argc, char** argv) {
     CHECK(stx_request_poll(again, NULL, NULL) == STX_ERROR_NULL_POINTER, "NULL out_state is a null-pointer error");
     CHECK(stx_request_release(again) == STX_OK && stx_request_release(cancelled) == STX_OK, "release the rest");
 
+    stx_request* orphan = NULL;
+    s.seed = 8;
+    CHECK(stx_request_texture(ctx, &s, &orphan) == STX_OK, "a long request left open when the context goes");
     CHECK(stx_context_destroy(ctx) == STX_OK, "context destroyed");
+    CHECK(stx_request_poll(orphan, &state, &progress) == STX_ERROR_INVALID_HANDLE, "its open request became an invalid handle");
+    CHECK(stx_request_release(orphan) == STX_ERROR_INVALID_HANDLE, "releasing it is an invalid handle, not a crash");
     CHECK(stx_context_destroy(ctx) == STX_ERROR_INVALID_HANDLE, "destroy twice is an invalid handle");
     CHECK(stx_request_texture(ctx, &s, &req) == STX_ERROR_INVALID_HANDLE, "request after destroy is an invalid handle");
     CHECK(stx_pump(ctx, 100, NULL) == STX_ERROR_INVALID_HANDLE, "pump after destroy is an invalid handle");
+    CHECK(stx_context_attach_vulkan(ctx, &dev) == STX_ERROR_INVALID_HANDLE, "attach after destroy is an invalid handle");
 
     printf("timing load-to-first-texture %.1f ms (cold cache), repeat request %.2f ms (warm cache)\n", cold, warm);
     printf("%s: %d failed\n", failures ? "FAILED" : "ALL OK", failures);

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Seedtex.Tests;
+
+namespace Seedtex.Native.Tests;
+
+/// <summary>
+/// The NativeAOT plugin as plugin/publish.sh lays it out (published once per test run, and only when a source is
+/// newer than the library), and a way to run the C programs that load it.
+/// </summary>
+public static class PublishedPlugin
+{
+    private static readonly Lazy<string> Published = new(Publish);
+
+    /// <summary>artifacts/plugin/linux-x64/seedtex.so, published first when a source is newer.</summary>
+    public static string Library => Published.Value;
+
+    private static string Publish()
+    {
+        string library = RepoPaths.InRepo("artifacts", "plugin", "linux-x64", "seedtex.so");
+        var sources = new[] { "src", "plugin" }
+            .SelectMany(d => Directory.EnumerateFiles(RepoPaths.InRepo(d), "*.*", SearchOption.AllDirectories))
+            .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
+                && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)
+                && !f.Contains("/plugin/unity/", StringComparison.Ordinal));
+        if (!File.Exists(library) || sources.Any(f => File.GetLastWriteTimeUtc(f) > File.GetLastWriteTimeUtc(library)))
+        {
+            var result = Run(RepoPaths.InRepo("plugin", "publish.sh"), [], TimeSpan.FromMinutes(8));
+            Assert.True(result.ExitCode == 0, "publish failed:\n" + result.Output);
+        }
+        return library;
+    }
+
+    public static (int ExitCode, string Output) Run(string file, IEnumerable<string> args, TimeSpan timeout, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? RepoPaths.Root };
+        foreach (string a in args)
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{file} did not finish within {timeout}");
+        }
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
