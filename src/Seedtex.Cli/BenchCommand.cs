@@ -73,6 +73,9 @@ public static class BenchCommand
                     ("single flight", $"{r.Requests} requests over {r.DistinctKeys} keys: {r.Generations} generations"),
                     ("cancellation", $"caller released after {r.CancelMilliseconds:0.0} ms; generation stopped after {r.StopMilliseconds:0.0} ms = {r.StopInSteps:0.00} UNet steps ({r.StepMilliseconds:0.0} ms each)"),
                     ("frame time in Pump", $"max {r.WorstFrameMilliseconds:0.000} ms, p99 {r.P99FrameMilliseconds:0.000} ms over {r.Frames} frames (budget {r.FrameBudgetMilliseconds:0} ms)"),
+                    ("frame time in Pump, GPU uploads", r.WithGpuUploads is { } g
+                        ? $"max {g.WorstMilliseconds:0.000} ms, p99 {g.P99Milliseconds:0.000} ms over {g.Frames} frames, {g.Requests} requests of {g.Size}x{g.Size} with mips uploaded to {g.Device}"
+                        : "no Vulkan device here"),
                 ], "measure", "result");
             }),
             Part("gpu", "1024x1024 tensor to RGBA8 plus full mips on the Vulkan device, beside the CPU twin", (parse, report, ct) =>

@@ -31,23 +31,26 @@ public static class TextureUploader
     }
 
     /// <summary>Records the upload into a caller's command buffer; dispose the result (the staging buffer) after the GPU is done.</summary>
-    public static unsafe IDisposable RecordUpload(CommandBuffer commandBuffer, TextureData data, GpuTexture target)
+    public static IDisposable RecordUpload(CommandBuffer commandBuffer, TextureData data, GpuTexture target)
+    {
+        var staged = Stage(data, target);
+        staged.Record(commandBuffer);
+        return staged;
+    }
+
+    /// <summary>
+    /// Copies the pixels into a staging buffer for <paramref name="target"/> without recording anything, so the copy
+    /// can happen on any thread and only <see cref="StagedUpload.Record"/> runs where the queue is used.
+    /// </summary>
+    public static unsafe StagedUpload Stage(TextureData data, GpuTexture target)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(target);
         if (data.Format != target.Format || data.Width != target.Width || data.Height != target.Height || data.MipCount != target.MipLevels || data.IsCubemap != target.IsCubemap)
             throw SeedtexException.Argument($"texture data {data.Width}x{data.Height} {data.Format} ({data.MipCount} mips, {data.FaceCount} faces) does not match the GPU texture");
-        var context = target.Context;
-        var staging = MappedBuffer.Allocate(context, data.Pixels.Length, BufferUsageFlags.TransferSrcBit);
+        var staging = MappedBuffer.Allocate(target.Context, data.Pixels.Length, BufferUsageFlags.TransferSrcBit);
         data.Pixels.Span.CopyTo(new Span<byte>((void*)staging.Pointer, data.Pixels.Length));
-        target.RecordBarrier(commandBuffer, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
-            PipelineStageFlags.TopOfPipeBit, 0, PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit);
-        var regions = Regions(data);
-        fixed (BufferImageCopy* r = regions)
-            context.Vk.CmdCopyBufferToImage(commandBuffer, staging.Buffer, target.Image, ImageLayout.TransferDstOptimal, (uint)regions.Length, r);
-        target.RecordBarrier(commandBuffer, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
-            PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit, PipelineStageFlags.AllCommandsBit, AccessFlags.ShaderReadBit);
-        return staging;
+        return new StagedUpload(target, staging, Regions(data));
     }
 
     /// <summary>Reads every face and mip level back into a <see cref="TextureData"/> (for the cache and for tests); waits.</summary>
@@ -85,7 +88,7 @@ public static class TextureUploader
         return data;
     }
 
-    private static BufferImageCopy[] Regions(TextureData data)
+    internal static BufferImageCopy[] Regions(TextureData data)
     {
         var regions = new BufferImageCopy[data.FaceCount * data.MipCount];
         for (int face = 0; face < data.FaceCount; face++)
