@@ -196,27 +196,9 @@ internal static unsafe class Exports
         {
             var r = Request(request);
             var size = RequireStructSize<Pixels>(outAddress, "out_pixels");
-            var (result, error) = r.Outcome;
-            if (error is not null)
-                throw error;
-            if (result is null)
-            {
-                LastError.Set(Status.Pending, "the request is not finished; poll until its state is DONE (results arrive during stx_pump)");
+            if (Finished(r) is not { } result)
                 return Status.Pending;
-            }
-            var t = result.Texture;
-            *(Pixels*)outAddress = new Pixels
-            {
-                StructSize = size,
-                Format = (uint)t.Format,
-                Width = t.Width,
-                Height = t.Height,
-                MipCount = t.MipCount,
-                FaceCount = t.FaceCount,
-                Data = r.PinPixels(t),
-                Size = (ulong)t.Pixels.Length,
-                CacheHit = result.CacheHit ? 1 : 0,
-            };
+            WritePixels(outAddress, size, result.Texture, r.PinPixels(result.Texture), result.CacheHit);
             return Status.Ok;
         });
     }
@@ -231,14 +213,8 @@ internal static unsafe class Exports
             var size = RequireStructSize<GpuTextureInfo>(outAddress, "out_texture");
             if (!r.Owner.HasGpu)
                 throw new AbiException(Status.NotAvailable, "this context has no Vulkan device; call stx_context_attach_vulkan before requesting, or read CPU pixels with stx_request_get_pixels");
-            var (result, error) = r.Outcome;
-            if (error is not null)
-                throw error;
-            if (result is null)
-            {
-                LastError.Set(Status.Pending, "the request is not finished; poll until its state is DONE (results arrive during stx_pump)");
+            if (Finished(r) is not { } result)
                 return Status.Pending;
-            }
             var t = result.GpuTexture ?? throw new AbiException(Status.NotAvailable, "the request's GPU texture was released with its context");
             *(GpuTextureInfo*)outAddress = new GpuTextureInfo
             {
@@ -268,18 +244,7 @@ internal static unsafe class Exports
             if (r.PreviewEvery == 0)
                 throw new AbiException(Status.NotAvailable, "the request was made with preview_every 0; set preview_every to N for a preview every N steps");
             var (preview, pointer) = r.PinLatestPreview() ?? throw new AbiException(Status.NotAvailable, "no preview yet; the first comes after preview_every steps");
-            *(Pixels*)outAddress = new Pixels
-            {
-                StructSize = size,
-                Format = (uint)preview.Format,
-                Width = preview.Width,
-                Height = preview.Height,
-                MipCount = 1,
-                FaceCount = 1,
-                Data = pointer,
-                Size = (ulong)preview.Pixels.Length,
-                CacheHit = 0,
-            };
+            WritePixels(outAddress, size, preview, pointer, cacheHit: false);
             return Status.Ok;
         });
     }
@@ -371,6 +336,31 @@ internal static unsafe class Exports
             return (int)LastError.Set(Status.Failed, $"{e.GetType().Name}: {e.Message}");
         }
     }
+
+    /// <summary>The request's result, or its error thrown; null (with STX_PENDING's message set) while it runs.</summary>
+    private static GenerationResult? Finished(NativeRequest request)
+    {
+        var (result, error) = request.Outcome;
+        if (error is not null)
+            throw error;
+        if (result is null)
+            LastError.Set(Status.Pending, "the request is not finished; poll until its state is DONE (results arrive during stx_pump)");
+        return result;
+    }
+
+    private static void WritePixels(nint address, uint structSize, TextureData texture, nint data, bool cacheHit) =>
+        *(Pixels*)address = new Pixels
+        {
+            StructSize = structSize,
+            Format = (uint)texture.Format,
+            Width = texture.Width,
+            Height = texture.Height,
+            MipCount = texture.MipCount,
+            FaceCount = texture.FaceCount,
+            Data = data,
+            Size = (ulong)texture.Pixels.Length,
+            CacheHit = cacheHit ? 1 : 0,
+        };
 
     private static NativeContext Context(nint handle) => Contexts.TryGet(handle, out var c) ? c : throw InvalidHandle("context");
 

@@ -18,10 +18,7 @@ public class NativeAbiTests
         Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(plugin)!, "*.dll"));
 
         string work = Directory.CreateTempSubdirectory("seedtex-native").FullName;
-        string program = Path.Combine(work, "abi_test");
-        var compile = PublishedPlugin.Run("gcc", ["-O1", "-Wall", "-Werror", "-I", RepoPaths.InRepo("plugin", "include"), "-o", program,
-            Path.Combine(AppContext.BaseDirectory, "c", "abi_test.c"), "-ldl", "-lm"], TimeSpan.FromMinutes(2));
-        Assert.True(compile.ExitCode == 0, compile.Output);
+        string program = PublishedPlugin.CompileC(Path.Combine(AppContext.BaseDirectory, "c", "abi_test.c"), work, "-ldl", "-lm");
 
         string cache = Directory.CreateDirectory(Path.Combine(work, "cache")).FullName;
         // Run from an unrelated folder: the plugin must find ONNX Runtime beside itself, not beside the host.
@@ -40,10 +37,7 @@ public class NativeAbiTests
         string work = Directory.CreateTempSubdirectory("seedtex-unity-vulkan").FullName;
         try
         {
-            string program = Path.Combine(work, "unity_vulkan_test");
-            var compile = PublishedPlugin.Run("gcc", ["-O1", "-Wall", "-Werror", "-I", RepoPaths.InRepo("plugin", "include"), "-I", RepoPaths.InRepo("samples", "c-host"),
-                "-o", program, Path.Combine(AppContext.BaseDirectory, "c", "unity_vulkan_test.c"), "-lvulkan", "-ldl", "-lm"], TimeSpan.FromMinutes(2));
-            Assert.True(compile.ExitCode == 0, compile.Output);
+            string program = PublishedPlugin.CompileC(Path.Combine(AppContext.BaseDirectory, "c", "unity_vulkan_test.c"), work, "-lvulkan", "-ldl", "-lm");
             string cache = Directory.CreateDirectory(Path.Combine(work, "cache")).FullName;
             var result = PublishedPlugin.Run(program, [plugin, RepoPaths.InRepo("plugin", "models", "seedtex-tiny"), cache], TimeSpan.FromMinutes(5), workingDirectory: work);
             Assert.True(result.ExitCode == 0, result.Output);

@@ -45,4 +45,14 @@ public static class PublishedPlugin
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
+
+    /// <summary>Builds one C program against seedtex.h (and samples/c-host's headers) with warnings as errors.</summary>
+    public static string CompileC(string source, string folder, params string[] libraries)
+    {
+        string program = Path.Combine(folder, Path.GetFileNameWithoutExtension(source));
+        var compile = Run("gcc", ["-O1", "-Wall", "-Werror", "-I", RepoPaths.InRepo("plugin", "include"), "-I", RepoPaths.InRepo("samples", "c-host"),
+            "-o", program, source, .. libraries], TimeSpan.FromMinutes(2));
+        Assert.True(compile.ExitCode == 0, compile.Output);
+        return program;
+    }
 }
