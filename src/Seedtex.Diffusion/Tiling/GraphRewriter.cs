@@ -30,6 +30,7 @@ public static class GraphRewriter
 
         var graph = model.Graph;
         var initializers = graph.Initializer.GroupBy(t => t.Name).ToDictionary(g => g.Key, g => g.First());
+        ExplicitZeroPads.Fold(graph, initializers);
         var plans = new List<(NodeProto Conv, ConvPadding Padding)>();
         foreach (var node in graph.Node.Where(IsConv))
         {

@@ -8,13 +8,16 @@ namespace Seedtex.Diffusion.Tiling;
 public sealed record RewrittenComponent(string Component, PadForm Form, int ConvsRewritten);
 
 /// <summary>
-/// Seamless copies of a model folder, made once and kept on disk: <c>&lt;cacheRoot&gt;/variants/&lt;fingerprint[..16]&gt;-&lt;axes&gt;-&lt;form&gt;/</c>
+/// Seamless copies of a model folder, made once and kept on disk: <c>&lt;cacheRoot&gt;/variants/&lt;fingerprint[..16]&gt;-&lt;axes&gt;-&lt;form&gt;-r&lt;version&gt;/</c>
 /// holds rewritten unet, vae_decoder and vae_encoder graphs and hard links (copies across file systems) of every
 /// other file, external weight files included, so the variant is a complete diffusers ONNX folder that costs
 /// only its small graph files.
 /// </summary>
 public static class SeamlessVariants
 {
+    /// <summary>Bumped whenever the rewrite changes what it writes, so variants made by an older one are not reused (2: zero Pads folded).</summary>
+    public const int RewriteVersion = 2;
+
     /// <summary>Components whose Convs are rewritten; the text encoders have none and are linked as they are.</summary>
     public static IReadOnlyList<string> Components { get; } = ["unet", "vae_decoder", "vae_encoder"];
 
@@ -55,7 +58,7 @@ public static class SeamlessVariants
             throw SeedtexException.Model($"model folder {modelFolder} does not exist");
 
         string variants = Path.Combine(cacheRoot ?? DefaultCacheRoot, "variants");
-        string name = $"{fingerprint[..16].ToLowerInvariant()}-{axes.ToString().ToLowerInvariant()}-{form.ToString().ToLowerInvariant()}";
+        string name = $"{fingerprint[..16].ToLowerInvariant()}-{axes.ToString().ToLowerInvariant()}-{form.ToString().ToLowerInvariant()}-r{RewriteVersion}";
         string final = Path.Combine(variants, name);
         if (Directory.Exists(final))
             return final;

@@ -26,14 +26,26 @@ public class TilingRewriteTests
         var model = TilingGraphs.Load(graph);
         int rewritten = GraphRewriter.MakeSeamless(model, c.TileAxes, form, graph);
 
-        // conv3x3 has one padded Conv; asymmetric has three (the 1x1 has none), each padded on both axes.
-        int padded = graph == "conv3x3.onnx" ? 1 : 3;
+        // asymmetric has three padded Convs (the 1x1 has none), each padded on both axes; conv3x3 has one, and so has
+        // explicit_pad once its zero Pad is folded into the Conv.
+        int padded = graph == "asymmetric.onnx" ? 3 : 1;
         Assert.Equal(c.TileAxes == TileAxes.None ? 0 : padded, rewritten);
         using var session = TilingGraphs.Open(model);
         var (output, shape) = TilingGraphs.Run(session, ("x", c.Input, c.InputShape));
 
         Assert.Equal(c.OutputShape, shape);
         Assert.True(TilingGraphs.MaxAbsDifference(c.Output, output) < 1e-4f, $"max difference {TilingGraphs.MaxAbsDifference(c.Output, output)}");
+    }
+
+    [Fact]
+    public void An_explicit_zero_pad_before_a_conv_is_folded_into_it()
+    {
+        var model = TilingGraphs.Load("explicit_pad.onnx");
+        GraphRewriter.MakeSeamless(model, TileAxes.X, PadForm.SliceConcat, "vae_encoder");
+        Assert.DoesNotContain(model.Graph.Node, n => n.Name == "downsample_pad");
+        var conv = model.Graph.Node.Single(n => n.Name == "downsample_conv");
+        // y keeps its zero row inside the Conv; x's column now comes from the wrap in front of it.
+        Assert.Equal([0L, 0, 1, 0], conv.Attribute.Single(a => a.Name == "pads").Ints);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class TilingVariantTests : IDisposable
         string fingerprint = ModelFingerprint.Compute(source);
         string variant = SeamlessVariants.GetOrCreate(source, fingerprint, TileAxes.XY, PadForm.WrapPad, _cacheRoot);
 
-        Assert.Equal(Path.Combine(_cacheRoot, "variants", $"{fingerprint[..16]}-xy-wrappad"), variant);
+        Assert.Equal(Path.Combine(_cacheRoot, "variants", $"{fingerprint[..16]}-xy-wrappad-r{SeamlessVariants.RewriteVersion}"), variant);
         var sourceFiles = RelativeFiles(source);
         Assert.Equal(sourceFiles, RelativeFiles(variant));
         foreach (string file in sourceFiles)

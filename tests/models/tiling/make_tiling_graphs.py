@@ -106,6 +106,22 @@ def asymmetric():
     return model, reference
 
 
+def explicit_pad():
+    """SD's VAE encoder downsampling: an explicit zero Pad (0 before, 1 after on h and w) and a 3x3 stride-2 Conv
+    without pads. The rewrite folds the Pad into the Conv, so the Pad's zeros wrap on the tiled axes too."""
+    w, b = weights(3, 2, 3, 3), weights(3)
+    pads = np.array([0, 0, 0, 0, 0, 0, 1, 1], dtype=np.int64)
+    nodes = [
+        helper.make_node("Pad", ["x", "pads"], ["padded"], name="downsample_pad", mode="constant"),
+        helper.make_node("Conv", ["padded", "w", "b"], ["y"], name="downsample_conv", kernel_shape=[3, 3], strides=[2, 2]),
+    ]
+    model = make_model(nodes, {"pads": pads, "w": w, "b": b}, (1, 2), "explicit_pad")
+
+    def reference(x, axes):
+        return conv_valid(pad_for(x, (0, 0), (1, 1), axes), w, b, (2, 2), (1, 1))
+    return model, reference
+
+
 def bad_graphs():
     relu = make_model([helper.make_node("Relu", ["x"], ["y"], name="only_relu")], {}, (1, 2), "no_conv")
     save(relu, "bad_no_conv.onnx")
@@ -141,21 +157,30 @@ def external_copy(model):
     onnx.save(copy, os.path.join(folder, "model.onnx"))
 
 
+def add_cases(name, build, x, cases):
+    """Saves the graph and appends its expected output for every tiling; returns the model."""
+    model, reference = build()
+    save(model, f"{name}.onnx")
+    for axes in ["x", "y", "xy", "none"]:
+        tiled = {"x": "w", "y": "h", "xy": "hw", "none": ""}[axes]
+        y = reference(x, tiled)
+        cases.append({"graph": f"{name}.onnx", "axes": axes, "input_shape": list(x.shape), "input": x.ravel().tolist(),
+                      "output_shape": list(y.shape), "output": y.ravel().tolist()})
+    return model
+
+
 def main():
     x_small = rng.standard_normal((1, 2, 6, 8)).astype(np.float32)
     x_odd = rng.standard_normal((1, 2, 11, 14)).astype(np.float32)
     cases = []
     for name, build, x in [("conv3x3", conv3x3, x_small), ("asymmetric", asymmetric, x_odd)]:
-        model, reference = build()
-        save(model, f"{name}.onnx")
-        for axes in ["x", "y", "xy", "none"]:
-            tiled = {"x": "w", "y": "h", "xy": "hw", "none": ""}[axes]
-            y = reference(x, tiled)
-            cases.append({"graph": f"{name}.onnx", "axes": axes, "input_shape": list(x.shape), "input": x.ravel().tolist(),
-                          "output_shape": list(y.shape), "output": y.ravel().tolist()})
+        model = add_cases(name, build, x, cases)
         if name == "conv3x3":
             external_copy(model)
     bad_graphs()
+    # Drawn after everything above, so the earlier graphs and their numbers stay as they were.
+    x_pad = rng.standard_normal((1, 2, 8, 10)).astype(np.float32)
+    add_cases("explicit_pad", explicit_pad, x_pad, cases)
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump({"note": "numpy reference: wrap-padded (np.pad mode=wrap) tiled axes, zero-padded others",
                    "cases": cases}, f, indent=1)
