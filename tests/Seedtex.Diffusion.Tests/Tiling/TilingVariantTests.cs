@@ -51,7 +51,7 @@ public sealed class TilingVariantTests : IDisposable
         string x = SeamlessVariants.GetOrCreate(source, fingerprint, TileAxes.X, PadForm.SliceConcat, _cacheRoot);
         string y = SeamlessVariants.GetOrCreate(source, fingerprint, TileAxes.Y, PadForm.SliceConcat, _cacheRoot);
         Assert.NotEqual(x, y);
-        Assert.EndsWith("-x-sliceconcat", x, StringComparison.Ordinal);
+        Assert.EndsWith($"-x-sliceconcat-r{SeamlessVariants.RewriteVersion}", x, StringComparison.Ordinal);
         Assert.All(SeamlessVariants.Describe(x), d => Assert.Equal(PadForm.SliceConcat, d.Form));
     }
 
