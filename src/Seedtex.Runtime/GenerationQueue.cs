@@ -6,6 +6,8 @@ namespace Seedtex.Runtime;
 /// Requests waiting for the one inference slot. The next job is the one with the best effective priority, where
 /// every <c>agingInterval</c> of waiting counts as one level better (so bake jobs are reached even under a steady
 /// stream of interactive ones), and first come first served among equals. One worker runs the jobs one at a time.
+/// A cancelled job leaves the queue at once, so a queue of abandoned requests never holds memory while a long
+/// generation runs.
 /// </summary>
 public sealed class GenerationQueue : IDisposable
 {
@@ -16,7 +18,14 @@ public sealed class GenerationQueue : IDisposable
     private readonly Task _worker;
     private long _sequence;
 
-    private sealed record Job(Func<Task> Run, RequestPriority Priority, long Enqueued, long Sequence, CancellationToken Cancellation);
+    private sealed class Job(Func<Task> run, RequestPriority priority, long enqueued, long sequence)
+    {
+        public Func<Task> Run { get; } = run;
+        public RequestPriority Priority { get; } = priority;
+        public long Enqueued { get; } = enqueued;
+        public long Sequence { get; } = sequence;
+        public CancellationTokenRegistration Dropping { get; set; }
+    }
 
     public GenerationQueue(TimeSpan agingInterval)
     {
@@ -36,23 +45,35 @@ public sealed class GenerationQueue : IDisposable
     /// <summary>Queues <paramref name="run"/>; it is dropped unrun if <paramref name="cancellation"/> fires first.</summary>
     public void Enqueue(Func<Task> run, RequestPriority priority, CancellationToken cancellation)
     {
+        Job job;
         lock (_waiting)
-            _waiting.Add(new Job(run, priority, Stopwatch.GetTimestamp(), _sequence++, cancellation));
+        {
+            job = new Job(run, priority, Stopwatch.GetTimestamp(), _sequence++);
+            _waiting.Add(job);
+        }
+        // Registered outside the lock: an already-cancelled token runs the callback right here.
+        job.Dropping = cancellation.Register(() =>
+        {
+            lock (_waiting)
+                _waiting.Remove(job);
+        });
         _signal.Release();
     }
 
     private Job? TakeNext()
     {
+        Job best;
         lock (_waiting)
         {
-            _waiting.RemoveAll(j => j.Cancellation.IsCancellationRequested);
             if (_waiting.Count == 0)
                 return null;
             long now = Stopwatch.GetTimestamp();
-            var best = _waiting.MinBy(j => (EffectivePriority(j, now), j.Sequence))!;
+            best = _waiting.MinBy(j => (EffectivePriority(j, now), j.Sequence))!;
             _waiting.Remove(best);
-            return best;
         }
+        // Outside the lock: disposing waits for a cancellation callback in progress, which takes the lock.
+        best.Dropping.Dispose();
+        return best;
     }
 
     private double EffectivePriority(Job job, long now) =>

@@ -95,6 +95,36 @@ public sealed class SeedtexServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_queue_costs_a_small_fixed_amount_per_request_and_all_of_it_comes_back()
+    {
+        var (service, generator) = Create();
+        using var _ = service;
+        var (running, stopRunning, started) = Blocker(service);
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // Queued requests hold their settings and a place in line, never pixels: memory grows by a small constant
+        // per request, however long the queue, and cancelling them gives it back.
+        const int queued = 5000;
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        using var cancel = new CancellationTokenSource();
+        var waiting = Enumerable.Range(0, queued).Select(i => service.GenerateAsync(Quick(10_000 + i), RequestPriority.Bake, null, cancel.Token)).ToArray();
+        Assert.Equal(queued, service.QueuedGenerations);
+        long perRequest = (GC.GetTotalMemory(forceFullCollection: true) - before) / queued;
+        Assert.True(perRequest < 8 * 1024, $"{perRequest} bytes per queued request");
+
+        await cancel.CancelAsync();
+        foreach (var task in waiting)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => task);
+        Assert.Equal(0, service.QueuedGenerations);
+        await stopRunning.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        Array.Clear(waiting);
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.True(after - before < queued * 256L, $"{after - before} bytes still held after every request was cancelled");
+        Assert.Equal(0, generator.GenerationCount);
+    }
+
+    [Fact]
     public async Task Interactive_requests_overtake_bake_requests_and_aging_lets_bake_through()
     {
         foreach (var (aging, expectedFirst) in new[] { (TimeSpan.FromMinutes(10), "interactive"), (TimeSpan.FromMilliseconds(1), "bake") })
