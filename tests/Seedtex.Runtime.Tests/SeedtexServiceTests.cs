@@ -8,6 +8,11 @@ using Seedtex.Tests;
 
 namespace Seedtex.Runtime.Tests;
 
+/// <summary>Runs alone: one test measures the process's managed memory, which other tests running beside it would move.</summary>
+[CollectionDefinition(nameof(SeedtexServiceTests), DisableParallelization = true)]
+public sealed class SeedtexServiceCollection;
+
+[Collection(nameof(SeedtexServiceTests))]
 public sealed class SeedtexServiceTests : IDisposable
 {
     private readonly ModelSet _model = ModelSet.Load(RepoPaths.InRepo("tests", "models", "sd15"), new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = 2 });
@@ -134,10 +139,12 @@ public sealed class SeedtexServiceTests : IDisposable
             var (running, stopRunning, started) = Blocker(service);
             await started.Task.WaitAsync(TimeSpan.FromMinutes(1));
 
+            // The order generations start in, seen from inside them (completion continuations can run in any order).
             var order = new ConcurrentQueue<string>();
-            var bake = service.GenerateAsync(Quick(100 + (int)aging.TotalMilliseconds), RequestPriority.Bake).ContinueWith(_ => order.Enqueue("bake"), TaskScheduler.Default);
+            IProgress<GenerationProgress> Starts(string name) => new Inline(p => { if (p.Stage == GenerationStage.EncodingPrompt) order.Enqueue(name); });
+            var bake = service.GenerateAsync(Quick(100 + (int)aging.TotalMilliseconds), RequestPriority.Bake, Starts("bake"));
             await Task.Delay(50);
-            var interactive = service.GenerateAsync(Quick(200 + (int)aging.TotalMilliseconds), RequestPriority.Interactive).ContinueWith(_ => order.Enqueue("interactive"), TaskScheduler.Default);
+            var interactive = service.GenerateAsync(Quick(200 + (int)aging.TotalMilliseconds), RequestPriority.Interactive, Starts("interactive"));
             await stopRunning.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
             await Task.WhenAll(bake, interactive);
