@@ -1,4 +1,5 @@
 using Seedtex.Diffusion.Onnx;
+using Seedtex.Vulkan;
 
 namespace Seedtex.Runtime;
 
@@ -22,6 +23,12 @@ public sealed record SeedtexOptions
 
     /// <summary>Execution providers and threads for ONNX Runtime.</summary>
     public SessionSettings Sessions { get; init; } = new();
+
+    /// <summary>
+    /// A Vulkan device to deliver results on (the engine's, through <see cref="GpuContext.Adopt"/>, or Seedtex's own);
+    /// null for CPU pixels only. The service does not dispose it. See <see cref="SeedtexService.AttachGpu"/>.
+    /// </summary>
+    public GpuContext? Gpu { get; init; }
 
     /// <summary>How long a queued request waits before it moves up one priority level, so a bake never starves.</summary>
     public TimeSpan AgingInterval { get; init; } = TimeSpan.FromSeconds(10);

@@ -53,14 +53,27 @@ public sealed class SeedtexService : IDisposable
     {
         var model = await ModelSet.LoadAsync(options.ModelFolder, options.Sessions, cancellationToken).ConfigureAwait(false);
         var generator = new DiffusionTextureGenerator(model, ownsModel: true);
+        LayeredCache cache;
         try
         {
-            var cache = LayeredCache.Open(options.CacheFolder, options.Packs, options.MemoryCacheBytes, options.DiskCacheBytes);
-            return new SeedtexService(generator, cache, options.AgingInterval, generator);
+            cache = LayeredCache.Open(options.CacheFolder, options.Packs, options.MemoryCacheBytes, options.DiskCacheBytes);
         }
         catch
         {
             generator.Dispose();
+            throw;
+        }
+        var service = new SeedtexService(generator, cache, options.AgingInterval, generator);
+        try
+        {
+            // The attach submits one tiny upload: create the service where the device's queue may be used.
+            if (options.Gpu is not null)
+                service.AttachGpu(options.Gpu);
+            return service;
+        }
+        catch
+        {
+            service.Dispose();
             throw;
         }
     }

@@ -65,6 +65,23 @@ public sealed class ServiceDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_device_in_the_options_is_attached_by_create()
+    {
+        using var gpu = new ValidatedGpu();
+        using (var service = await SeedtexService.CreateAsync(new SeedtexOptions
+        {
+            ModelFolder = RepoPaths.InRepo("plugin", "models", "seedtex-tiny"),
+            CacheFolder = _cacheFolder,
+            Sessions = new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = 2 },
+            Gpu = gpu.Context,
+        }))
+        {
+            Assert.Same(gpu.Context, service.Gpu);
+        }
+        gpu.AssertClean();
+    }
+
+    [Fact]
     public void A_second_device_attach_is_refused()
     {
         using var gpu = new ValidatedGpu();
