@@ -21,7 +21,9 @@ public class CHostTests
 
             string cache = Directory.CreateDirectory(Path.Combine(work, "cache")).FullName;
             string output = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
-            var run = PublishedPlugin.Run(program, [plugin, cache, output, RepoPaths.InRepo("plugin", "models", "seedtex-tiny")], TimeSpan.FromMinutes(5), workingDirectory: work);
+            // No model argument: the plugin must find the default model published beside it.
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(plugin)!, "models", "seedtex-tiny", "model_index.json")));
+            var run = PublishedPlugin.Run(program, [plugin, cache, output], TimeSpan.FromMinutes(5), workingDirectory: work);
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Contains("ALL OK: 0 failed", run.Output, StringComparison.Ordinal);
             Assert.Contains("validation messages: 0", run.Output, StringComparison.Ordinal);

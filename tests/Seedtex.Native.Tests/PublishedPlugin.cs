@@ -22,7 +22,12 @@ public static class PublishedPlugin
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
                 && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal)
                 && !f.Contains("/plugin/unity/", StringComparison.Ordinal));
-        if (!File.Exists(library) || sources.Any(f => File.GetLastWriteTimeUtc(f) > File.GetLastWriteTimeUtc(library)))
+        // The default model is published beside the library too (its fingerprint memo is rewritten by every reader).
+        var model = Directory.EnumerateFiles(RepoPaths.InRepo("plugin", "models"), "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith('.'));
+        string publishedModel = RepoPaths.InRepo("artifacts", "plugin", "linux-x64", "models", "seedtex-tiny", "model_index.json");
+        if (!File.Exists(library) || !File.Exists(publishedModel)
+            || sources.Concat(model).Any(f => File.GetLastWriteTimeUtc(f) > File.GetLastWriteTimeUtc(library)))
         {
             var result = Run(RepoPaths.InRepo("plugin", "publish.sh"), [], TimeSpan.FromMinutes(8));
             Assert.True(result.ExitCode == 0, "publish failed:\n" + result.Output);
