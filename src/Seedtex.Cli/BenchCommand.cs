@@ -63,7 +63,19 @@ public static class BenchCommand
             {
                 var results = await SeamBenchmark.RunAsync(DefaultModel.Resolve(null), new Diffusion.Onnx.SessionSettings(), cancellationToken: ct).ConfigureAwait(false);
                 report.Table(results.Select(r => ($"{r.Tiling} ({r.Images} images)",
-                    $"x {r.MeanX:0.000} (worst {r.WorstX:0.000}), y {r.MeanY:0.000} (worst {r.WorstY:0.000})")), "tiling", "mean seam ratio (target <= 1.15 tiled)");
+                    $"x {r.MeanX:0.000} (worst {r.WorstX:0.000}), y {r.MeanY:0.000} (worst {r.WorstY:0.000}); against 8 px block edges x {r.BlockEdgesX:0.000}, y {r.BlockEdgesY:0.000}")),
+                    "tiling", "mean seam ratio (target <= 1.15 tiled)");
+            }),
+            Part("backdrop", "a 1024x512 backdrop against a plain 512x512 generation (default model), and the backdrops' seam figures", async (parse, report, ct) =>
+            {
+                var r = await BackdropBenchmark.RunAsync(DefaultModel.Resolve(null), cancellationToken: ct).ConfigureAwait(false);
+                report.Table(
+                [
+                    ($"{r.SquareSize}x{r.SquareSize}, {r.Steps} steps", $"{r.SquareMilliseconds:0} ms (median of {r.Runs})"),
+                    ($"{2 * r.SquareSize}x{r.SquareSize} backdrop", $"{r.BackdropMilliseconds:0} ms = {r.Ratio:0.00}x the square"),
+                    ($"equirect x seam ({r.Backdrops} backdrops)", $"mean {r.SeamX:0.000}, worst {r.WorstSeamX:0.000} (target <= 1.15); against 8 px block edges only {r.SeamXAgainstBlockEdges:0.000}"),
+                    ("cube face edges", $"mean {r.CubeEdges:0.000}, worst {r.WorstCubeEdges:0.000} (target <= 1.2)"),
+                ], "measure", "result");
             }),
             Part("service", "single flight, cancellation latency and main-thread frame time of the runtime service (default model, 64x64)", async (parse, report, ct) =>
             {

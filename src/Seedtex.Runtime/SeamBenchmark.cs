@@ -9,7 +9,8 @@ namespace Seedtex.Runtime;
 /// <summary>Seam ratios (see <see cref="SeamMetric"/>) over a batch of generations with one tiling setting.</summary>
 /// <param name="MeanX">Mean left/right seam ratio over all images.</param>
 /// <param name="WorstX">Largest left/right seam ratio of any image.</param>
-public sealed record SeamBenchmarkResult(TileAxes Tiling, int Images, double MeanX, double MeanY, double WorstX, double WorstY);
+/// <param name="BlockEdgesX">Mean left/right seam against the decoder's 8-pixel block edges only (<see cref="SeamMetric.RatioAgainstBlockEdges"/>).</param>
+public sealed record SeamBenchmarkResult(TileAxes Tiling, int Images, double MeanX, double MeanY, double WorstX, double WorstY, double BlockEdgesX, double BlockEdgesY);
 
 /// <summary>
 /// The tiling figure for <c>seedtex bench</c>: generate every prompt with every seed, once with the model as exported
@@ -43,6 +44,8 @@ public static class SeamBenchmark
             using var pipeline = new StableDiffusionPipeline(model);
             var x = new List<double>();
             var y = new List<double>();
+            var blockX = new List<double>();
+            var blockY = new List<double>();
             foreach (string prompt in prompts ?? Prompts)
             {
                 for (long seed = 1; seed <= seeds; seed++)
@@ -53,10 +56,12 @@ public static class SeamBenchmark
                     byte[] rgba = image.ToRgba8();
                     x.Add(SeamMetric.Ratio(rgba, image.Width, image.Height, TileAxes.X));
                     y.Add(SeamMetric.Ratio(rgba, image.Width, image.Height, TileAxes.Y));
+                    blockX.Add(SeamMetric.RatioAgainstBlockEdges(rgba, image.Width, image.Height, TileAxes.X));
+                    blockY.Add(SeamMetric.RatioAgainstBlockEdges(rgba, image.Width, image.Height, TileAxes.Y));
                     everyImage?.Invoke(prompt, seed, tiling, rgba, image.Width, image.Height);
                 }
             }
-            results.Add(new SeamBenchmarkResult(tiling, x.Count, x.Average(), y.Average(), x.Max(), y.Max()));
+            results.Add(new SeamBenchmarkResult(tiling, x.Count, x.Average(), y.Average(), x.Max(), y.Max(), blockX.Average(), blockY.Average()));
         }
         return results;
     }

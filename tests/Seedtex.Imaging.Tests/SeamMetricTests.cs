@@ -92,4 +92,33 @@ public class SeamMetricTests
         var e = Assert.Throws<SeedtexException>(() => SeamMetric.Ratio(new byte[10], 4, 4, TileAxes.X));
         Assert.Contains("64", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Against_block_edges_an_exact_wrap_of_a_blocky_image_scores_one()
+    {
+        // Flat 8x8 blocks with their own grey each, as a decoder that marks latent pixels would draw them; the
+        // image wraps exactly (the seam is just another block edge).
+        const int size = 64;
+        var rgba = Image(size, size, (x, y) =>
+        {
+            byte grey = (byte)(((x / 8) * 37 + (y / 8) * 11) % 200);
+            return (grey, grey, grey);
+        });
+        double plain = SeamMetric.Ratio(rgba, size, size, TileAxes.X);
+        double blocks = SeamMetric.RatioAgainstBlockEdges(rgba, size, size, TileAxes.X);
+        Assert.True(plain > 5, $"every step sits on a block edge, so against all columns the seam looks {plain:F2}x worse");
+        Assert.InRange(blocks, 0.5, 1.6);
+        Assert.Equal(SeamMetric.Ratio(rgba, size, size, TileAxes.X), SeamMetric.RatioAgainstBlockEdges(rgba, size, size, TileAxes.X, block: 1));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void A_block_that_does_not_split_the_image_into_blocks_is_refused(int block)
+    {
+        var rgba = new byte[64 * 64 * 4];
+        var e = Assert.Throws<SeedtexException>(() => SeamMetric.RatioAgainstBlockEdges(rgba, 64, 64, TileAxes.X, block));
+        Assert.Contains("block", e.Message);
+    }
 }
