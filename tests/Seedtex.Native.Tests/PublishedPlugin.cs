@@ -17,6 +17,9 @@ public static class PublishedPlugin
     private static string Publish()
     {
         string library = RepoPaths.InRepo("artifacts", "plugin", "linux-x64", "seedtex.so");
+        // Test projects run as parallel processes, and more than one publishes: one at a time, the others then find it fresh.
+        Directory.CreateDirectory(RepoPaths.InRepo("artifacts"));
+        using var gate = WaitForPublishLock(RepoPaths.InRepo("artifacts", ".publish.lock"));
         var sources = new[] { "src", "plugin" }
             .SelectMany(d => Directory.EnumerateFiles(RepoPaths.InRepo(d), "*.*", SearchOption.AllDirectories))
             .Where(f => (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
@@ -26,7 +29,8 @@ public static class PublishedPlugin
         var model = Directory.EnumerateFiles(RepoPaths.InRepo("plugin", "models"), "*", SearchOption.AllDirectories)
             .Where(f => !Path.GetFileName(f).StartsWith('.'));
         string publishedModel = RepoPaths.InRepo("artifacts", "plugin", "linux-x64", "models", "seedtex-tiny", "model_index.json");
-        if (!File.Exists(library) || !File.Exists(publishedModel)
+        string unityLibrary = RepoPaths.InRepo("plugin", "unity", "Plugins", "x86_64", "libseedtex.so");
+        if (!File.Exists(library) || !File.Exists(publishedModel) || !File.Exists(unityLibrary)
             || sources.Concat(model).Any(f => File.GetLastWriteTimeUtc(f) > File.GetLastWriteTimeUtc(library)))
         {
             var result = Run(RepoPaths.InRepo("plugin", "publish.sh"), [], TimeSpan.FromMinutes(8));
@@ -49,6 +53,22 @@ public static class PublishedPlugin
             Assert.Fail($"{file} did not finish within {timeout}");
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static FileStream WaitForPublishLock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(10);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 
     /// <summary>Builds one C program against seedtex.h (and samples/c-host's headers) with warnings as errors.</summary>

@@ -1,0 +1,37 @@
+using System;
+
+namespace Seedtex.Unity
+{
+    /// <summary>Who asks: the editor goes first, the game next, bake jobs when nothing else waits (they age, so they never starve).</summary>
+    public enum PromptPriority
+    {
+        Editor = 0,
+        Game = 1,
+        Bake = 2,
+    }
+
+    /// <summary>What to generate. Zeros mean the model's defaults; the same settings give the same texture, from the cache after the first time.</summary>
+    [Serializable]
+    public sealed class PromptSettings
+    {
+        public string prompt = "mossy cobblestone";
+        public string negativePrompt = "";
+        public long seed = 1;
+        public int width;
+        public int height;
+        public int steps;
+        /// <summary>NaN: the model's default; 1 or less turns guidance off.</summary>
+        public float guidance = float.NaN;
+        public bool tileX = true;
+        public bool tileY = true;
+        /// <summary>A 2:1 equirectangular sky that wraps in x (width and height describe the panorama).</summary>
+        public bool backdrop;
+        /// <summary>With <see cref="backdrop"/>: 0 for the panorama, a power of two (16..4096) for a cubemap with that face size.</summary>
+        public int cubeFaceSize;
+        public PromptPriority priority = PromptPriority.Game;
+        /// <summary>0: no previews; N: a cheap latent preview every N steps while it generates.</summary>
+        public int previewEvery;
+
+        public PromptSettings Copy() => (PromptSettings)MemberwiseClone();
+    }
+}
