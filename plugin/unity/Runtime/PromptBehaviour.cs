@@ -58,7 +58,8 @@ namespace Seedtex.Unity
             Present(texture);
         }
 
-        private void OnEnable()
+        // Unity's messages (OnEnable, Update, OnDisable, OnDestroy) are protected so Unity finds them on this base class.
+        protected void OnEnable()
         {
             try
             {
@@ -72,7 +73,7 @@ namespace Seedtex.Unity
             }
         }
 
-        private void Update()
+        protected void Update()
         {
             if (_request == null)
                 return;
@@ -104,7 +105,7 @@ namespace Seedtex.Unity
             }
         }
 
-        private void OnDisable() => Stop();
+        protected void OnDisable() => Stop();
 
         protected virtual void OnDestroy()
         {
