@@ -24,6 +24,16 @@ def v_target(x0, noise, t):
     return a * x0 + s * noise, a * noise - s * x0
 
 
+def min_snr_weight(t, gamma):
+    """Loss weight on the v loss: min(SNR + 1, gamma) / (SNR + 1). In x0 terms the v loss weighs
+    SNR + 1; capping it at gamma (Min-SNR, Hang et al. 2023) stops the easy low-noise steps from
+    dominating the gradient, while the high-noise steps that set layout and colour keep weight 1."""
+    if gamma <= 0:
+        return torch.ones(len(t))
+    snr1 = (AC[t] / (1 - AC[t])).float() + 1
+    return snr1.clamp(max=gamma) / snr1
+
+
 def euler_schedule(steps):
     """Timesteps and sigmas for `steps` Euler steps with trailing spacing (diffusers' formulas)."""
     ratio = TRAIN_STEPS / steps

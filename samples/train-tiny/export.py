@@ -104,6 +104,30 @@ def configs(vocab_size, scale, tok):
     }
 
 
+def part_exporters(ids):
+    """name -> fn(module, path) exporting that part with its ONNX names and dynamic axes."""
+    ctx = torch.randn(2, 77, te_mod.WIDTH)
+    return {
+        "text_encoder": lambda te, path: _export(
+            _TextEncoderOnnx(te), (ids,), path, ["input_ids"], ["last_hidden_state", "pooler_output"],
+            {"input_ids": {0: "batch", 1: "sequence"}, "last_hidden_state": {0: "batch", 1: "sequence"},
+             "pooler_output": {0: "batch"}},
+            {"last_hidden_state": {2: te_mod.WIDTH}, "pooler_output": {1: te_mod.WIDTH}}),
+        "unet": lambda unet, path: _export(
+            unet, (torch.randn(2, 4, 32, 32), torch.tensor([999.0]), ctx), path,
+            ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
+            {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "steps"},
+             "encoder_hidden_states": {0: "batch", 1: "sequence"},
+             "out_sample": {0: "batch", 2: "height", 3: "width"}}),
+        "vae_decoder": lambda decoder, path: _export(
+            _Call(decoder), (torch.randn(1, 4, 32, 32),), path, ["latent_sample"], ["sample"],
+            {"latent_sample": {0: "batch", 2: "height", 3: "width"}, "sample": {0: "batch", 2: "height", 3: "width"}}),
+        "vae_encoder": lambda encoder, path: _export(
+            _Call(encoder), (torch.randn(1, 3, 256, 256),), path, ["sample"], ["latent_sample"],
+            {"sample": {0: "batch", 2: "height", 3: "width"}, "latent_sample": {0: "batch", 2: "height", 3: "width"}}),
+    }
+
+
 def export_all(out, tok, ae, te, unet, scale, log):
     """Write the whole model folder to out (via a temporary sibling, then swap)."""
     out = Path(out)
@@ -113,26 +137,10 @@ def export_all(out, tok, ae, te, unet, scale, log):
     for name, obj in configs(len(tok.vocab), scale, tok).items():
         _write_json(tmp / name, obj)
     ids = torch.tensor([tok.encode("dark red bricks")] * 2, dtype=torch.int32)
-    sizes = {}
-    sizes["text_encoder"] = _export(_TextEncoderOnnx(te), (ids,), tmp / "text_encoder/model.onnx",
-                                    ["input_ids"], ["last_hidden_state", "pooler_output"],
-                                    {"input_ids": {0: "batch", 1: "sequence"},
-                                     "last_hidden_state": {0: "batch", 1: "sequence"}, "pooler_output": {0: "batch"}},
-                                    {"last_hidden_state": {2: te_mod.WIDTH}, "pooler_output": {1: te_mod.WIDTH}})
-    ctx = torch.randn(2, 77, te_mod.WIDTH)
-    sizes["unet"] = _export(unet, (torch.randn(2, 4, 32, 32), torch.tensor([999.0]), ctx), tmp / "unet/model.onnx",
-                            ["sample", "timestep", "encoder_hidden_states"], ["out_sample"],
-                            {"sample": {0: "batch", 2: "height", 3: "width"}, "timestep": {0: "steps"},
-                             "encoder_hidden_states": {0: "batch", 1: "sequence"},
-                             "out_sample": {0: "batch", 2: "height", 3: "width"}})
-    sizes["vae_decoder"] = _export(_Call(ae.decoder), (torch.randn(1, 4, 32, 32),), tmp / "vae_decoder/model.onnx",
-                                   ["latent_sample"], ["sample"],
-                                   {"latent_sample": {0: "batch", 2: "height", 3: "width"},
-                                    "sample": {0: "batch", 2: "height", 3: "width"}})
-    sizes["vae_encoder"] = _export(_Call(ae.encoder), (torch.randn(1, 3, 256, 256),), tmp / "vae_encoder/model.onnx",
-                                   ["sample"], ["latent_sample"],
-                                   {"sample": {0: "batch", 2: "height", 3: "width"},
-                                    "latent_sample": {0: "batch", 2: "height", 3: "width"}})
+    parts = part_exporters(ids)
+    sizes = {name: parts[name](module, tmp / name / "model.onnx")
+             for name, module in (("text_encoder", te), ("unet", unet), ("vae_decoder", ae.decoder),
+                                  ("vae_encoder", ae.encoder))}
     _check_no_circular_pads(tmp)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)

@@ -20,6 +20,7 @@ import copy
 import json
 import math
 import random
+import shutil
 import time
 from pathlib import Path
 
@@ -82,6 +83,25 @@ class Budget:
         return self.frac(step) >= 1.0
 
 
+def init_from_onnx(run, args, log):
+    """Seed the run's checkpoints from the committed model, so training continues from it.
+    The tokenizer and the encoder (the latent space) stay as they are; the UNet and text encoder
+    keep training and the decoder is fine-tuned."""
+    import from_onnx
+    if (run / "vae.pt").exists():
+        return
+    shutil.copytree(args.init_from_onnx / "tokenizer", run / "tokenizer", dirs_exist_ok=True)
+    tok = bpe.Tokenizer.load(run / "tokenizer")
+    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    from_onnx.load_all(args.init_from_onnx, tok, ae, te, unet)
+    scale = json.loads((args.init_from_onnx / "vae_decoder/config.json").read_text())["scaling_factor"]
+    ema = {"te": te, "unet": unet}
+    save_atomic(_diff_state(te, unet, ema, None, 0, None, False), run / "diffusion.pt")
+    save_atomic({"model": ae.state_dict(), "step": 0, "elapsed": 0.0, "done": True, "scale": scale},
+                run / "vae.pt")
+    log(stage="init", source=str(args.init_from_onnx), scaling_factor=scale)
+
+
 def stage_tokenizer(run, args, log):
     folder = run / "tokenizer"
     if not (folder / "merges.txt").exists():
@@ -102,55 +122,135 @@ def _crop(img, size, gen, roll_y=True):
     return img
 
 
+class ImagePool:
+    """Full 128 px materials and 2:1 skies, a few replaced every 4 steps: rendering is dearer than a crop."""
+
+    def __init__(self, seeds, materials, skies, refresh_skies=True):
+        self.seeds, self.refresh_skies = seeds, refresh_skies
+        self.materials, _, _ = dataset.material_batch(seeds[0], materials, 128)
+        self.skies, _, _ = dataset.sky_batch(seeds[1], skies, 64)
+
+    def refresh(self, step):
+        if step % 4:
+            return
+        fresh, _, _ = dataset.material_batch(self.seeds[2] + step, 8, 128)
+        self.materials[(step // 4 * 8) % len(self.materials):][:8] = fresh
+        if self.refresh_skies:
+            sky, _, _ = dataset.sky_batch(self.seeds[2] + step, 2, 64)
+            self.skies[(step // 4 * 2) % len(self.skies):][:2] = sky
+
+
+class PsnrMeter:
+    """Smoothed training PSNR of images in [-1, 1]."""
+
+    def __init__(self):
+        self.value = None
+
+    def add(self, mse):
+        psnr = 10 * math.log10(4.0 / max(mse, 1e-10))
+        self.value = psnr if self.value is None else 0.98 * self.value + 0.02 * psnr
+        return round(self.value, 2)
+
+
+def _optimise(opt, loss):
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+
+
+def _save_stage(path, state, opt, step, budget, done):
+    save_atomic({"model": state, "opt": opt.state_dict(), "step": step, "elapsed": budget.elapsed, "done": done}, path)
+
+
 def stage_vae(run, args, log):
     path = run / "vae.pt"
     ae = AutoEncoder()
+    ae.scale = None   # a latent scale fixed by an earlier export, if any
     opt = torch.optim.AdamW(ae.parameters(), lr=args.vae_lr, weight_decay=0.0)
     st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
     if "model" in st:
         ae.load_state_dict(st["model"])
+    if "opt" in st:
         opt.load_state_dict(st["opt"])
     if st["done"]:
+        ae.scale = st.get("scale")
         return ae
     step, budget = st["step"], Budget(args.vae_minutes, args.vae_steps, st["elapsed"])
-    # A pool of full 128 px images, refreshed a few at a time: rendering is dearer than a crop.
-    pool, _, _ = dataset.material_batch(args.seed * 1_000_003 + 17, 192, 128)
-    skies, _, _ = dataset.sky_batch(args.seed * 1_000_003 + 18, 48, 64)
+    pool = ImagePool((args.seed * 1_000_003 + 17, args.seed * 1_000_003 + 18, args.seed * 7_919), 192, 48)
     gen = torch.Generator().manual_seed(args.seed * 31 + step)
-    last_save, ema_loss = time.time(), None
+    last_save, meter = time.time(), PsnrMeter()
     while not budget.done(step):
-        if step % 4 == 0:
-            fresh, _, _ = dataset.material_batch(args.seed * 7_919 + step, 8, 128)
-            pool[(step // 4 * 8) % len(pool):][:8] = fresh
-            sky, _, _ = dataset.sky_batch(args.seed * 7_919 + step, 2, 64)
-            skies[(step // 4 * 2) % len(skies):][:2] = sky
-        mi = torch.randint(0, len(pool), (args.vae_batch - 2,), generator=gen)
-        si = torch.randint(0, len(skies), (2,), generator=gen)
-        x = torch.cat([_crop(pool[mi], 64, gen), _crop(skies[si], 64, gen, roll_y=False)]) * 2 - 1
+        pool.refresh(step)
+        mi = torch.randint(0, len(pool.materials), (args.vae_batch - 2,), generator=gen)
+        si = torch.randint(0, len(pool.skies), (2,), generator=gen)
+        x = torch.cat([_crop(pool.materials[mi], 64, gen), _crop(pool.skies[si], 64, gen, roll_y=False)]) * 2 - 1
         for g in opt.param_groups:
             g["lr"] = cosine_lr(args.vae_lr, budget.frac(step), (step + 1) / 100)
         z = ae.encoder(x)
         # a little latent noise makes the decoder forgiving of the UNet's small errors
         rec = ae.decoder(z + 0.03 * z.detach().std() * torch.randn(z.shape, generator=gen))
         mse = F.mse_loss(rec, x)
-        loss = mse + 0.1 * F.l1_loss(rec, x) + 1e-5 * z.pow(2).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        _optimise(opt, mse + 0.1 * F.l1_loss(rec, x) + 1e-5 * z.pow(2).mean())
         step += 1
         budget.tick()
-        psnr = 10 * math.log10(4.0 / max(mse.item(), 1e-10))
-        ema_loss = psnr if ema_loss is None else 0.98 * ema_loss + 0.02 * psnr
+        psnr = meter.add(mse.item())
         if step % 25 == 0:
-            log(stage="vae", step=step, psnr_train=round(ema_loss, 2), z_std=round(z.std().item(), 3),
+            log(stage="vae", step=step, psnr_train=psnr, z_std=round(z.std().item(), 3),
                 minutes=round(budget.elapsed / 60, 1))
         if time.time() - last_save > args.save_every:
-            save_atomic({"model": ae.state_dict(), "opt": opt.state_dict(), "step": step,
-                         "elapsed": budget.elapsed, "done": False}, path)
+            _save_stage(path, ae.state_dict(), opt, step, budget, False)
             last_save = time.time()
-    save_atomic({"model": ae.state_dict(), "opt": opt.state_dict(), "step": step,
-                 "elapsed": budget.elapsed, "done": True}, path)
+    _save_stage(path, ae.state_dict(), opt, step, budget, True)
     log(stage="vae", done=True, step=step, minutes=round(budget.elapsed / 60, 1))
+    return ae
+
+
+def _grad_l1(a, b):
+    """L1 distance of horizontal and vertical neighbour differences: penalises blur and the
+    decoder's own edges at its 8-pixel block boundaries."""
+    return (F.l1_loss(a[..., :, 1:] - a[..., :, :-1], b[..., :, 1:] - b[..., :, :-1])
+            + F.l1_loss(a[..., 1:, :] - a[..., :-1, :], b[..., 1:, :] - b[..., :-1, :]))
+
+
+def stage_decoder(run, args, log, ae):
+    """Fine-tune the decoder alone; the encoder, hence the latent space the UNet learnt, stays fixed."""
+    path = run / "decoder.pt"
+    st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
+    opt = torch.optim.AdamW(ae.decoder.parameters(), lr=args.decoder_lr, weight_decay=0.0)
+    if "model" in st:
+        ae.decoder.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+    if st["done"] or args.decoder_minutes <= 0:
+        return ae
+    step, budget = st["step"], Budget(args.decoder_minutes, args.decoder_steps, st["elapsed"])
+    ae.encoder.requires_grad_(False)
+    pool = ImagePool((args.seed * 1_000_003 + 29, args.seed * 1_000_003 + 30, args.seed * 6_007), 160, 40, refresh_skies=False)
+    gen = torch.Generator().manual_seed(args.seed * 37 + step)
+    last_save, meter = time.time(), PsnrMeter()
+    while not budget.done(step):
+        pool.refresh(step)
+        if step % 5 == 4:
+            x = _crop(pool.skies[torch.randint(0, len(pool.skies), (args.vae_batch,), generator=gen)], 64, gen, roll_y=False)
+        else:
+            x = _crop(pool.materials[torch.randint(0, len(pool.materials), (args.vae_batch,), generator=gen)], 96, gen)
+        x = x * 2 - 1
+        for g in opt.param_groups:
+            g["lr"] = cosine_lr(args.decoder_lr, budget.frac(step), (step + 1) / 50)
+        with torch.no_grad():
+            z = ae.encoder(x)
+        rec = ae.decoder(z + 0.03 * z.std() * torch.randn(z.shape, generator=gen))
+        mse = F.mse_loss(rec, x)
+        _optimise(opt, mse + 0.1 * F.l1_loss(rec, x) + args.decoder_edge * _grad_l1(rec, x))
+        step += 1
+        budget.tick()
+        psnr = meter.add(mse.item())
+        if step % 25 == 0:
+            log(stage="decoder", step=step, psnr_train=psnr, minutes=round(budget.elapsed / 60, 1))
+        if time.time() - last_save > args.save_every:
+            _save_stage(path, ae.decoder.state_dict(), opt, step, budget, False)
+            last_save = time.time()
+    _save_stage(path, ae.decoder.state_dict(), opt, step, budget, True)
+    log(stage="decoder", done=True, step=step, minutes=round(budget.elapsed / 60, 1))
     return ae
 
 
@@ -186,7 +286,8 @@ def stage_bank(run, args, log, ae):
         sky_lat.append(encode_periodic(ae.encoder, img, wrap_y=False))
         sky_meta += meta
     lat = torch.cat(lat)
-    scale = 1.0 / lat.std().item()
+    # a model continued from an export keeps the scale its UNet was trained with
+    scale = ae.scale or 1.0 / lat.std().item()
     bank = {"materials": lat, "specs": [vars(s) for s in specs], "skies": torch.cat(sky_lat),
             "sky_meta": sky_meta, "scale": scale}
     save_atomic(bank, path)
@@ -219,6 +320,7 @@ def stage_diffusion(run, args, log, tok, bank):
         unet.load_state_dict(st["unet"])
         ema["te"].load_state_dict(st["ema_te"])
         ema["unet"].load_state_dict(st["ema_unet"])
+    if st.get("opt"):
         opt.load_state_dict(st["opt"])
     if st["done"]:
         return ema["te"], ema["unet"]
@@ -247,7 +349,8 @@ def stage_diffusion(run, args, log, tok, bank):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(args.lr, budget.frac(step), (step + 1) / 200)
         ctx, _ = te(ids)
-        loss = F.mse_loss(unet(xt, t.float(), ctx), v)
+        per_sample = (unet(xt, t.float(), ctx) - v).pow(2).mean((1, 2, 3))
+        loss = (per_sample * diffusion.min_snr_weight(t, args.min_snr)).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -272,8 +375,8 @@ def stage_diffusion(run, args, log, tok, bank):
 
 def _diff_state(te, unet, ema, opt, step, budget, done):
     return {"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema["te"].state_dict(),
-            "ema_unet": ema["unet"].state_dict(), "opt": opt.state_dict(), "step": step,
-            "elapsed": budget.elapsed, "done": done}
+            "ema_unet": ema["unet"].state_dict(), "opt": opt.state_dict() if opt else None, "step": step,
+            "elapsed": budget.elapsed if budget else 0.0, "done": done}
 
 
 def main():
@@ -281,7 +384,7 @@ def main():
     p.add_argument("--run", type=Path, default=HERE / "runs" / "main", help="checkpoint folder (resumes)")
     p.add_argument("--out", type=Path, default=REPO / "plugin" / "models" / "seedtex-tiny")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--until", choices=("tokenizer", "vae", "bank", "diffusion", "export", "evaluate"), default="evaluate")
+    p.add_argument("--until", choices=("tokenizer", "vae", "bank", "diffusion", "decoder", "export", "evaluate"), default="evaluate")
     p.add_argument("--vae-minutes", type=float, default=25)
     p.add_argument("--vae-steps", type=int, default=20000)
     p.add_argument("--vae-batch", type=int, default=10)
@@ -292,13 +395,22 @@ def main():
     p.add_argument("--batch", type=int, default=24)
     p.add_argument("--lr", type=float, default=4e-4)
     p.add_argument("--ema", type=float, default=0.998)
+    p.add_argument("--min-snr", type=float, default=5.0, help="cap on the x0 loss weight SNR+1 (0: off)")
+    p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")
+    p.add_argument("--decoder-steps", type=int, default=20000)
+    p.add_argument("--decoder-lr", type=float, default=3e-4)
+    p.add_argument("--decoder-edge", type=float, default=0.5, help="weight of the neighbour-difference loss")
+    p.add_argument("--init-from-onnx", type=Path, default=None,
+                   help="continue from an exported model folder (e.g. plugin/models/seedtex-tiny)")
     p.add_argument("--save-every", type=float, default=180, help="seconds between checkpoints")
     p.add_argument("--eval-seeds", type=int, default=8)
     args = p.parse_args()
     args.run.mkdir(parents=True, exist_ok=True)
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=2))
     log = Log(args.run / "log.jsonl")
-    order = ("tokenizer", "vae", "bank", "diffusion", "export", "evaluate")
+    if args.init_from_onnx:
+        init_from_onnx(args.run, args, log)
+    order = ("tokenizer", "vae", "bank", "diffusion", "decoder", "export", "evaluate")
     stop = order.index(args.until)
     tok = stage_tokenizer(args.run, args, log)
     if stop < 1:
@@ -312,9 +424,12 @@ def main():
     te, unet = stage_diffusion(args.run, args, log, tok, bank)
     if stop < 4:
         return
+    ae = stage_decoder(args.run, args, log, ae)
+    if stop < 5:
+        return
     import export
     export.export_all(args.out, tok, ae, te, unet, bank["scale"], log)
-    if stop < 5:
+    if stop < 6:
         return
     import evaluate
     evaluate.run_all(args, log, tok, ae, te, unet, bank)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Seedtex.Cache;
 using Seedtex.Core;
+using Seedtex.Runtime;
 using Spectre.Console;
 
 namespace Seedtex.Cli;
@@ -31,7 +32,7 @@ internal static class BakeCommand
             var generator = openModel(parse.GetValue(model));
             try
             {
-                var baker = new Baker(generator, generator.KeyContext, new DiskStore(parse.GetValue(cacheDir)!));
+                var baker = new Baker(generator, generator.KeyContext, new DiskStore(parse.GetValue(cacheDir)!), DerivedOutputs.Default);
                 if (parse.GetValue(dryRun))
                     return DryRun(baker.Plan(manifest, pack), output);
                 var result = await RunWithProgress(baker, manifest, pack, cancellationToken).ConfigureAwait(false);
@@ -49,8 +50,10 @@ internal static class BakeCommand
     {
         var missing = plan.Where(p => p.FoundIn is null).ToList();
         foreach (var item in missing)
-            output.WriteLine($"generate  {item.Asset.Id,-32} {item.Key}  {item.Resolved.Width}x{item.Resolved.Height} seed {item.Resolved.Seed}");
-        output.WriteLine($"{missing.Count} of {plan.Count} assets would be generated; {plan.Count - missing.Count} are cached");
+            output.WriteLine(item.Parent is null
+                ? $"generate  {item.Asset.Id,-32} {item.Key}  {item.Resolved.Width}x{item.Resolved.Height} seed {item.Resolved.Seed}"
+                : $"derive    {item.Asset.Id,-32} {item.Key}  {item.Output} from {item.Parent}");
+        output.WriteLine($"{missing.Count} of {plan.Count} entries would be made; {plan.Count - missing.Count} are cached");
         return ExitCodes.Ok;
     }
 

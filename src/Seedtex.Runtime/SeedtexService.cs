@@ -165,19 +165,41 @@ public sealed class SeedtexService : IDisposable
     /// A cubemap backdrop: the 2:1 panorama of <paramref name="backdrop"/> (generated or cached as usual), turned into
     /// six faces of <paramref name="faceSize"/> with mips, cached under the panorama's key derived with the face size.
     /// </summary>
-    public async Task<GenerationResult> GenerateCubemapAsync(TextureRequest backdrop, int faceSize, RequestPriority priority = RequestPriority.Interactive,
+    public Task<GenerationResult> GenerateCubemapAsync(TextureRequest backdrop, int faceSize, RequestPriority priority = RequestPriority.Interactive,
         IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(backdrop);
-        if (backdrop.Kind != PipelineKind.Backdrop)
-            throw SeedtexException.Argument("a cubemap is made from a backdrop; request kind Backdrop (a 2:1 panorama)");
         EquirectToCube.CheckFaceSize(faceSize);
+        return DeriveAsync(backdrop, TextureOutputs.Cubemap, DerivedOutputs.Default with { CubeFaceSize = faceSize }, priority, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// A PBR map of the albedo <paramref name="request"/> gives (generated or cached as usual), cached under the
+    /// albedo's key derived with the map's name and settings: the second ask, or a baked pack, costs a lookup.
+    /// </summary>
+    public Task<GenerationResult> GenerateMapAsync(TextureRequest request, MapKind map, SurfaceMapOptions? options = null,
+        RequestPriority priority = RequestPriority.Interactive, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        DeriveAsync(request, DerivedOutputs.OutputOf(map), options is null ? DerivedOutputs.Default : new DerivedOutputs(options),
+            priority, progress, cancellationToken);
+
+    /// <summary>
+    /// <paramref name="output"/> made by <paramref name="outputs"/> from the albedo of <paramref name="request"/> (its
+    /// Outputs field is ignored: the parent is always the plain albedo, the entry every caller shares).
+    /// </summary>
+    public async Task<GenerationResult> DeriveAsync(TextureRequest request, TextureOutputs output, IDerivedOutputs outputs,
+        RequestPriority priority = RequestPriority.Interactive, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(outputs);
         var started = Stopwatch.GetTimestamp();
-        var panorama = await GenerateAsync(backdrop, priority, progress, cancellationToken).ConfigureAwait(false);
-        var metadata = CacheEntryMetadata.Describe(_generator.Resolve(backdrop), _generator.ModelFingerprint, panorama.Elapsed);
-        var cube = await _cache.GetOrDeriveAsync(panorama.Key, "cubemap", $"face={faceSize}", metadata,
-            () => EquirectToCube.Convert(panorama.Texture, faceSize, withMips: true), cancellationToken).ConfigureAwait(false);
-        return new GenerationResult(cube.Key, cube.Texture, cube.CacheTier, Stopwatch.GetElapsedTime(started));
+        var parentRequest = request with { Outputs = TextureOutputs.Albedo };
+        var resolved = _generator.Resolve(parentRequest);
+        // Name and settings first: a bad output or setting fails before anything is generated.
+        string name = outputs.Name(output), settings = outputs.Settings(output, resolved);
+        var parent = await GenerateAsync(parentRequest, priority, progress, cancellationToken).ConfigureAwait(false);
+        var metadata = CacheEntryMetadata.Describe(resolved, _generator.ModelFingerprint, parent.Elapsed);
+        var derived = await _cache.GetOrDeriveAsync(parent.Key, name, settings, metadata,
+            () => outputs.Derive(output, parent.Texture, resolved), cancellationToken).ConfigureAwait(false);
+        return new GenerationResult(derived.Key, derived.Texture, derived.CacheTier, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>

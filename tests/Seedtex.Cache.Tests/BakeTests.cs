@@ -165,6 +165,17 @@ public class BakeTests
         Assert.Contains("/game/assets.json", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_derived_output_the_baker_cannot_make_is_refused_before_anything_is_generated()
+    {
+        using var folder = new TempFolder();
+        var generator = new PatternGenerator();
+        var (manifest, pack) = Write(folder, """{"assets":[{"id":"a","prompt":"p","seed":1,"outputs":["albedo","normal"]}]}""");
+        var e = Assert.Throws<SeedtexException>(() => new Baker(generator, generator.KeyContext, new DiskStore(folder.File("cache"))).Plan(manifest, pack));
+        Assert.Contains("asset 'a' lists Normal", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, generator.Calls);
+    }
+
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
     {
         public void Report(T value) => report(value);

@@ -49,7 +49,7 @@ public class BakeCommandTests
         Manifest(dir, changedSeedAsset: 7);
         var dry = await Bake(manifest, cache, "--dry-run");
         Assert.Equal(0, dry.ExitCode);
-        Assert.Contains("1 of 20 assets would be generated", dry.StdOut, StringComparison.Ordinal);
+        Assert.Contains("1 of 20 entries would be made", dry.StdOut, StringComparison.Ordinal);
         Assert.Contains("material_07", dry.StdOut, StringComparison.Ordinal);
 
         var third = await Bake(manifest, cache);

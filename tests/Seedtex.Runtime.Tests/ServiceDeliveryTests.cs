@@ -101,7 +101,7 @@ public sealed class ServiceDeliveryTests : IDisposable
 
         var panorama = await service.GenerateAsync(Sky(7));
         Assert.Equal("memory", panorama.CacheTier);
-        Assert.Equal(CacheKey.Derive(panorama.Key, "cubemap", "face=32"), cube.Key);
+        Assert.Equal(CacheKey.Derive(panorama.Key, "cubemap", $"v{DerivedOutputs.Version};face=32"), cube.Key);
         Assert.Equal(EquirectToCube.Convert(panorama.Texture, 32, withMips: true).Pixels.ToArray(), cube.Texture.Pixels.ToArray());
 
         var again = await service.GenerateCubemapAsync(Sky(7), 32);
@@ -126,7 +126,74 @@ public sealed class ServiceDeliveryTests : IDisposable
     {
         using var service = Create();
         var e = await Assert.ThrowsAsync<SeedtexException>(() => service.GenerateCubemapAsync(Moss(1), 32));
-        Assert.Contains("Backdrop", e.Message);
+        Assert.Contains("made from a backdrop", e.Message);
+        Assert.Equal(0, service.QueuedGenerations);
+    }
+
+    [Fact]
+    public async Task A_normal_map_is_derived_from_the_cached_albedo_and_cached_under_its_key()
+    {
+        var tiled = Moss(3) with { Tiling = TileAxes.XY };
+        GenerationResult map, albedo;
+        using (var service = Create())
+        {
+            map = await service.GenerateMapAsync(tiled, MapKind.Normal);
+            Assert.False(map.CacheHit);
+            albedo = await service.GenerateAsync(tiled);
+            Assert.Equal("memory", albedo.CacheTier);
+            string settings = DerivedOutputs.Default.Settings(TextureOutputs.Normal, service.Resolve(tiled));
+            Assert.Equal(CacheKey.Derive(albedo.Key, "map/normal", settings), map.Key);
+            // The maps of a tiling albedo wrap: the same pixels as the CPU maps made with Wrap = XY.
+            var expected = SurfaceMaps.Make(MapKind.Normal, albedo.Texture, new SurfaceMapOptions(TileAxes.XY));
+            Assert.Equal(expected.Pixels.ToArray(), map.Texture.Pixels.ToArray());
+            Assert.NotEqual(SurfaceMaps.Make(MapKind.Normal, albedo.Texture, new SurfaceMapOptions(TileAxes.None)).Pixels.ToArray(), map.Texture.Pixels.ToArray());
+
+            // The request's Outputs field does not change the parent: the albedo entry is shared.
+            var listed = await service.GenerateMapAsync(tiled with { Outputs = TextureOutputs.Albedo | TextureOutputs.Normal }, MapKind.Normal);
+            Assert.Equal((map.Key, "memory"), (listed.Key, listed.CacheTier));
+            var stronger = await service.GenerateMapAsync(tiled, MapKind.Normal, new SurfaceMapOptions(TileAxes.None, NormalStrength: 4));
+            Assert.False(stronger.CacheHit);
+            Assert.NotEqual(map.Key, stronger.Key);
+            var roughness = await service.GenerateMapAsync(tiled, MapKind.Roughness);
+            Assert.Equal(CacheKey.Derive(albedo.Key, "map/roughness", DerivedOutputs.Default.Settings(TextureOutputs.Roughness, service.Resolve(tiled))), roughness.Key);
+        }
+
+        // A later process finds the map on disk without running the model.
+        using var next = Create();
+        var reread = await next.GenerateMapAsync(tiled, MapKind.Normal);
+        Assert.Equal(("disk", map.Key), (reread.CacheTier, reread.Key));
+        Assert.Equal(map.Texture.Pixels.ToArray(), reread.Texture.Pixels.ToArray());
+    }
+
+    [Fact]
+    public async Task A_bake_that_lists_maps_and_a_cubemap_ships_them_and_the_runtime_finds_them_in_the_pack()
+    {
+        string pack = Path.Combine(_cacheFolder, "build", "assets.stxpack");
+        string manifestPath = Path.Combine(_cacheFolder, "assets.json");
+        File.WriteAllText(manifestPath, """
+            { "defaults": { "steps": 2 },
+              "assets": [
+                { "id": "moss", "prompt": "green moss", "seed": 5, "size": 64, "tiling": "xy", "outputs": ["albedo", "normal", "ao"] },
+                { "id": "sky", "prompt": "sunset sky", "seed": 6, "size": [128, 64], "kind": "backdrop", "outputs": ["albedo", "cubemap"] } ] }
+            """);
+        var generator = new DiffusionTextureGenerator(_model);
+        var baker = new Baker(generator, generator.KeyContext, new DiskStore(Path.Combine(_cacheFolder, "bake-cache")), DerivedOutputs.Default);
+        var result = await baker.RunAsync(BakeManifest.Load(manifestPath), pack, null, default);
+        Assert.True(result.Succeeded, string.Join("; ", result.Failures.Select(f => f.Message)));
+        Assert.Equal(2, result.Generated);
+        Assert.Equal([TextureOutputs.Albedo, TextureOutputs.Albedo, TextureOutputs.Normal, TextureOutputs.AmbientOcclusion, TextureOutputs.Cubemap],
+            result.Plan.Select(p => p.Output));
+
+        // A player's machine: an empty disk cache and the pack.
+        using var service = new SeedtexService(generator, LayeredCache.Open(Path.Combine(_cacheFolder, "player"), [pack], 64L << 20), TimeSpan.FromMinutes(1));
+        var moss = new TextureRequest { Prompt = "green moss", Seed = 5, Width = 64, Height = 64, Steps = 2, Tiling = TileAxes.XY };
+        var normal = await service.GenerateMapAsync(moss, MapKind.Normal);
+        var ao = await service.GenerateMapAsync(moss, MapKind.AmbientOcclusion);
+        var cube = await service.GenerateCubemapAsync(Sky(6), 32);
+        Assert.All(new[] { normal, ao, cube }, r => Assert.Equal("pack:assets.stxpack", r.CacheTier));
+        Assert.Equal((32, 6), (cube.Texture.Width, cube.Texture.FaceCount));
+        var albedo = await service.GenerateAsync(moss);
+        Assert.Equal(SurfaceMaps.Make(MapKind.Normal, albedo.Texture, new SurfaceMapOptions(TileAxes.XY)).Pixels.ToArray(), normal.Texture.Pixels.ToArray());
     }
 
     [Fact]
