@@ -11,22 +11,10 @@ public sealed class PromptComponentTests : IDisposable
 
     public void Dispose() => _plugin.Dispose();
 
-    private static PromptTexture NewPromptTexture(Action<PromptSettings> configure)
-    {
-        var go = new GameObject("wall");
-        go.AddComponent<MeshRenderer>();
-        // AddComponent runs OnEnable, which requests at once: configure through a disabled component first.
-        var component = go.AddComponent<PromptTexture>();
-        component.enabled = false;
-        configure(component.Settings);
-        component.enabled = true;
-        return component;
-    }
-
     [Fact]
     public void A_prompt_texture_shows_a_placeholder_then_previews_then_the_generated_texture_with_its_mips()
     {
-        var component = NewPromptTexture(s =>
+        var component = UnityPlugin.NewPromptTexture(s =>
         {
             s.prompt = "red bricks";
             s.seed = 3;
@@ -65,7 +53,7 @@ public sealed class PromptComponentTests : IDisposable
     [Fact]
     public void Disabling_a_prompt_texture_cancels_its_request_and_enabling_it_asks_again()
     {
-        var component = NewPromptTexture(s =>
+        var component = UnityPlugin.NewPromptTexture(s =>
         {
             s.prompt = "green moss";
             s.seed = 4;
@@ -114,7 +102,7 @@ public sealed class PromptComponentTests : IDisposable
     [Fact]
     public void A_refused_request_is_logged_and_leaves_the_placeholder()
     {
-        var component = NewPromptTexture(s =>
+        var component = UnityPlugin.NewPromptTexture(s =>
         {
             s.prompt = "red bricks";
             s.width = s.height = 100; // not a multiple of 8: the plugin refuses it at request time

@@ -65,8 +65,35 @@ public sealed class UnityPlugin : IDisposable
         return bytes;
     }
 
+    /// <summary>A PromptTexture on a wall with a renderer, asking with the settings <paramref name="configure"/> gives it.</summary>
+    public static PromptTexture NewPromptTexture(Action<PromptSettings> configure)
+    {
+        var go = new UnityEngine.GameObject("wall");
+        go.AddComponent<UnityEngine.MeshRenderer>();
+        // AddComponent runs OnEnable, which requests at once: configure through a disabled component first.
+        var component = go.AddComponent<PromptTexture>();
+        component.enabled = false;
+        configure(component.Settings);
+        component.enabled = true;
+        return component;
+    }
+
+    /// <summary>The request that keeps <paramref name="component"/>'s external result's VkImage (null for a CPU result).</summary>
+    public static SeedtexRequest? ResultRequest<T>(PromptBehaviour<T> component) where T : UnityEngine.Texture => Field<T>(component, "_resultOwner");
+
+    /// <summary>The request <paramref name="component"/> waits on, null when none.</summary>
+    public static SeedtexRequest? OpenRequest<T>(PromptBehaviour<T> component) where T : UnityEngine.Texture => Field<T>(component, "_request");
+
+    private static SeedtexRequest? Field<T>(PromptBehaviour<T> component, string name) where T : UnityEngine.Texture =>
+        (SeedtexRequest?)typeof(PromptBehaviour<T>).GetField(name, BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(component);
+
+    /// <summary>The plugin's word on a handle: Ok while it lives, InvalidHandle once released or its context freed.</summary>
+    public static SeedtexStatus Poll(IntPtr request) => SeedtexNative.RequestPoll(request, out _, out _);
+
     public void Dispose()
     {
+        // Components left by a test would otherwise go on answering the runtime's events in the next one.
+        UnityEngine.Lifecycle.DestroyAllForTests();
         SeedtexRuntime.Shutdown();
         Directory.Delete(Folder, recursive: true);
     }

@@ -1,5 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 
 namespace UnityEditor
 {
@@ -41,6 +44,39 @@ namespace UnityEditor
 
         /// <summary>One editor tick, for tests.</summary>
         public static void TickForTests() => update?.Invoke();
+
+        /// <summary>What the editor does once it has loaded scripts: runs the static constructor of every [InitializeOnLoad] class.</summary>
+        public static void LoadScriptsForTests(Assembly assembly)
+        {
+            foreach (var type in assembly.GetTypes().Where(t => t.GetCustomAttribute<InitializeOnLoadAttribute>() != null))
+                RuntimeHelpers.RunClassConstructor(type.TypeHandle);
+        }
+    }
+
+    [AttributeUsage(AttributeTargets.Class)]
+    public sealed class InitializeOnLoadAttribute : Attribute
+    {
+    }
+
+    public static class AssemblyReloadEvents
+    {
+        public delegate void AssemblyReloadCallback();
+
+        public static event AssemblyReloadCallback beforeAssemblyReload;
+
+        /// <summary>
+        /// A script reload in play mode as the stand-in can play it: beforeAssemblyReload, OnDisable on every enabled
+        /// behaviour, then (the same objects standing in for the ones Unity deserializes) OnEnable on them again.
+        /// </summary>
+        public static void ReloadForTests()
+        {
+            beforeAssemblyReload?.Invoke();
+            var enabled = UnityEngine.Lifecycle.Live.OfType<UnityEngine.Behaviour>().Where(b => b.enabled).ToArray();
+            foreach (var behaviour in enabled)
+                UnityEngine.Lifecycle.Call(behaviour, "OnDisable");
+            foreach (var behaviour in enabled)
+                UnityEngine.Lifecycle.Call(behaviour, "OnEnable");
+        }
     }
 
     public static class AssetDatabase

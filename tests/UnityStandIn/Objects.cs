@@ -25,8 +25,9 @@ namespace UnityEngine
                 if (behaviour.enabled)
                     Lifecycle.Call(behaviour, "OnDisable");
                 Lifecycle.Call(behaviour, "OnDestroy");
-                behaviour.gameObject.Remove(behaviour);
             }
+            if (obj is Component component)
+                component.gameObject.Remove(component);
         }
     }
 
@@ -110,6 +111,13 @@ namespace UnityEngine
             Time.frameCount++;
         }
 
+        /// <summary>Destroys every component, as unloading the scene does.</summary>
+        public static void DestroyAllForTests()
+        {
+            foreach (var component in Live.ToArray())
+                Object.DestroyImmediate(component);
+        }
+
         internal static void Call(object target, string message)
         {
             for (var type = target.GetType(); type != null; type = type.BaseType)
@@ -134,6 +142,15 @@ namespace UnityEngine
         public static string persistentDataPath { get; set; } = System.IO.Path.GetTempPath();
         public static string streamingAssetsPath { get; set; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "StreamingAssets");
         public static bool isPlaying { get; set; } = true;
+
+        public static event Action quitting;
+
+        /// <summary>The player quitting: quitting is raised, then the scene is unloaded.</summary>
+        public static void QuitForTests()
+        {
+            quitting?.Invoke();
+            Lifecycle.DestroyAllForTests();
+        }
     }
 
     public static class Debug

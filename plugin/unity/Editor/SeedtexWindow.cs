@@ -90,6 +90,10 @@ namespace Seedtex.Unity.Editor
                         _requests[i] = null;
                         changed = true;
                         break;
+                    case SeedtexRequestState.Cancelled when request.IsGone:
+                        // Its context was freed (leaving play mode frees it): ask the next one.
+                        _requests[i] = SeedtexRuntime.Context.Request(request.Settings);
+                        break;
                     default:
                         Debug.LogError("Seedtex: variation " + i + " failed: " + request.Error());
                         request.Dispose();

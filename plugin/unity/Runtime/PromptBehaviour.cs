@@ -18,6 +18,8 @@ namespace Seedtex.Unity
         // An external result samples its request's VkImage: that request lives as long as the texture does.
         private SeedtexRequest _resultOwner;
         private IntPtr _resultImage;
+        // The context went away (script reload, quit) while this asked or showed its VkImage: ask again on the next Update.
+        private bool _askAgain;
 
         public abstract PromptSettings Settings { get; }
 
@@ -36,6 +38,7 @@ namespace Seedtex.Unity
         public void Regenerate()
         {
             Stop();
+            _askAgain = false;
             LastError = "";
             Show(Placeholder());
             _request = SeedtexRuntime.Context.Request(Settings);
@@ -61,23 +64,20 @@ namespace Seedtex.Unity
         // Unity's messages (OnEnable, Update, OnDisable, OnDestroy) are protected so Unity finds them on this base class.
         protected void OnEnable()
         {
-            try
-            {
-                Regenerate();
-            }
-            catch (SeedtexException e)
-            {
-                // Bad settings keep the placeholder and say why, like a failed generation.
-                LastError = e.Message;
-                Debug.LogError("Seedtex: " + e.Message, this);
-            }
+            // Statics do not survive a script reload: subscribe on every enable (at most once).
+            SeedtexRuntime.ContextEnding -= LetGoOfContext;
+            SeedtexRuntime.ContextEnding += LetGoOfContext;
+            Ask();
         }
 
         protected void Update()
         {
+            // Every frame, not only while generating: the runtime releases replaced results in Deliver.
+            SeedtexRuntime.Deliver(frameBudgetMicroseconds);
+            if (_askAgain)
+                Ask();
             if (_request == null)
                 return;
-            SeedtexRuntime.Deliver(frameBudgetMicroseconds);
             switch (_request.Poll(out _))
             {
                 case SeedtexRequestState.Waiting:
@@ -109,16 +109,48 @@ namespace Seedtex.Unity
 
         protected virtual void OnDestroy()
         {
+            SeedtexRuntime.ContextEnding -= LetGoOfContext;
             Stop();
             ReleaseResult();
         }
 
+        private void Ask()
+        {
+            try
+            {
+                Regenerate();
+            }
+            catch (SeedtexException e)
+            {
+                // Bad settings keep the placeholder and say why, like a failed generation.
+                LastError = e.Message;
+                Debug.LogError("Seedtex: " + e.Message, this);
+            }
+        }
+
+        // The context is about to be freed, and with it the open request and the VkImage an external result shows.
+        // A CPU result owns its pixels and stays.
+        private void LetGoOfContext()
+        {
+            if (_request == null && _resultOwner == null)
+                return;
+            Stop();
+            if (_resultOwner != null)
+            {
+                ReleaseResult();
+                Show(Placeholder());
+            }
+            _askAgain = true;
+        }
+
+        // The texture goes now; its VkImage only once the frames already recorded with it are done.
         private void ReleaseResult()
         {
             TextureFactory.Destroy(Result, _resultImage);
             Result = null;
             _resultImage = IntPtr.Zero;
-            _resultOwner?.Dispose();
+            if (_resultOwner != null)
+                SeedtexRuntime.ReleaseLater(_resultOwner);
             _resultOwner = null;
         }
 

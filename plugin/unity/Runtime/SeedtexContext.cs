@@ -46,6 +46,9 @@ namespace Seedtex.Unity
 
         public bool IsDisposed => _handle == IntPtr.Zero;
 
+        /// <summary>The stx_context handle, for calling the C ABI directly; zero once disposed.</summary>
+        public IntPtr NativeHandle => _handle;
+
         /// <summary>Starts a request; never waits for inference.</summary>
         public SeedtexRequest Request(PromptSettings settings)
         {
@@ -74,7 +77,7 @@ namespace Seedtex.Unity
                     PreviewEvery = settings.previewEvery,
                 };
                 SeedtexNative.Check(SeedtexNative.RequestTexture(_handle, ref native, out IntPtr request), "stx_request_texture");
-                return new SeedtexRequest(request, settings.Copy());
+                return new SeedtexRequest(this, request, settings.Copy());
             }
             finally
             {

@@ -3,13 +3,19 @@ using System.Runtime.InteropServices;
 
 namespace Seedtex.Unity
 {
-    /// <summary>One stx_request: its state, its result (GPU texture and/or CPU pixels) and its latest preview. Dispose releases it.</summary>
+    /// <summary>
+    /// One stx_request: its state, its result (GPU texture and/or CPU pixels) and its latest preview. Dispose releases it.
+    /// Once its context is freed (<see cref="SeedtexRuntime.Shutdown"/>) the request is gone: it reads as cancelled and
+    /// makes no more plugin calls.
+    /// </summary>
     public sealed class SeedtexRequest : IDisposable
     {
+        private readonly SeedtexContext _context;
         private IntPtr _handle;
 
-        internal SeedtexRequest(IntPtr handle, PromptSettings settings)
+        internal SeedtexRequest(SeedtexContext context, IntPtr handle, PromptSettings settings)
         {
+            _context = context;
             _handle = handle;
             Settings = settings;
         }
@@ -17,11 +23,17 @@ namespace Seedtex.Unity
         /// <summary>A copy of what was asked for.</summary>
         public PromptSettings Settings { get; }
 
-        /// <summary>The state and progress (0..1); a released request, or one whose context went away, reads as cancelled.</summary>
+        /// <summary>Released, or its context was freed (which freed the request with it).</summary>
+        public bool IsGone => _handle == IntPtr.Zero || _context.IsDisposed;
+
+        /// <summary>The stx_request handle, for calling the C ABI directly; zero once the request is gone.</summary>
+        public IntPtr NativeHandle => IsGone ? IntPtr.Zero : _handle;
+
+        /// <summary>The state and progress (0..1); a request that is gone reads as cancelled.</summary>
         public SeedtexRequestState Poll(out float progress)
         {
             progress = 0;
-            if (_handle == IntPtr.Zero || SeedtexNative.RequestPoll(_handle, out uint state, out progress) != SeedtexStatus.Ok)
+            if (IsGone || SeedtexNative.RequestPoll(_handle, out uint state, out progress) != SeedtexStatus.Ok)
                 return SeedtexRequestState.Cancelled;
             return (SeedtexRequestState)state;
         }
@@ -29,6 +41,8 @@ namespace Seedtex.Unity
         /// <summary>The error message of a failed request.</summary>
         public string Error()
         {
+            if (IsGone)
+                return GoneMessage;
             var pixels = NewPixels();
             return SeedtexNative.RequestGetPixels(_handle, ref pixels) == SeedtexStatus.Ok ? "" : SeedtexNative.LastError();
         }
@@ -37,6 +51,8 @@ namespace Seedtex.Unity
         /// Valid until <see cref="Dispose"/>.</summary>
         public SeedtexNative.Pixels Pixels()
         {
+            if (IsGone)
+                throw new SeedtexException(SeedtexStatus.InvalidHandle, GoneMessage);
             var pixels = NewPixels();
             SeedtexNative.Check(SeedtexNative.RequestGetPixels(_handle, ref pixels), "stx_request_get_pixels");
             return pixels;
@@ -46,31 +62,33 @@ namespace Seedtex.Unity
         public bool TryGetGpuTexture(out SeedtexNative.GpuTexture texture)
         {
             texture = new SeedtexNative.GpuTexture { StructSize = (uint)Marshal.SizeOf<SeedtexNative.GpuTexture>() };
-            return _handle != IntPtr.Zero && SeedtexNative.RequestGetTexture(_handle, ref texture) == SeedtexStatus.Ok;
+            return !IsGone && SeedtexNative.RequestGetTexture(_handle, ref texture) == SeedtexStatus.Ok;
         }
 
         /// <summary>The latest latent preview (one pixel per latent pixel), when the settings asked for previews and one exists.</summary>
         public bool TryGetPreview(out SeedtexNative.Pixels preview)
         {
             preview = NewPixels();
-            return _handle != IntPtr.Zero && SeedtexNative.RequestGetPreview(_handle, ref preview) == SeedtexStatus.Ok;
+            return !IsGone && SeedtexNative.RequestGetPreview(_handle, ref preview) == SeedtexStatus.Ok;
         }
 
         /// <summary>Stops it: at once when queued, between steps when running. Nothing cancelled reaches the cache.</summary>
         public void Cancel()
         {
-            if (_handle != IntPtr.Zero)
+            if (!IsGone)
                 SeedtexNative.RequestCancel(_handle);
         }
 
-        /// <summary>Releases the request, its pixels and its VkImage: only once the frames that sample it are done.</summary>
+        /// <summary>Releases the request, its pixels and its VkImage at once: only once the frames that sample it are done
+        /// (<see cref="SeedtexRuntime.ReleaseLater"/> waits for them).</summary>
         public void Dispose()
         {
-            if (_handle == IntPtr.Zero)
-                return;
-            SeedtexNative.RequestRelease(_handle);
+            if (!IsGone)
+                SeedtexNative.RequestRelease(_handle);
             _handle = IntPtr.Zero;
         }
+
+        private const string GoneMessage = "the request is gone: it was released, or its context was freed (script reload, quit); request again";
 
         private static SeedtexNative.Pixels NewPixels() => new SeedtexNative.Pixels { StructSize = (uint)Marshal.SizeOf<SeedtexNative.Pixels>() };
     }
