@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Seedtex.Core;
 using Seedtex.Diffusion.Onnx;
+using Seedtex.Imaging;
 using Seedtex.Runtime;
 using Seedtex.Vulkan;
 
@@ -14,7 +15,7 @@ namespace Seedtex.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    private const uint AbiVersion = 2;
+    private const uint AbiVersion = 3;
     private static readonly HandleTable<NativeContext> Contexts = new(1);
     private static readonly HandleTable<NativeRequest> Requests = new(2);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -136,9 +137,13 @@ internal static unsafe class Exports
             if (s.CubeFaceSize != 0 && s.Kind != 3)
                 throw new AbiException(Status.InvalidArgument, $"cube_face_size {s.CubeFaceSize} is only for STX_KIND_BACKDROP; set it to 0 for a texture");
             if (s.CubeFaceSize != 0)
-                Imaging.EquirectToCube.CheckFaceSize(s.CubeFaceSize, "cube_face_size");
+                EquirectToCube.CheckFaceSize(s.CubeFaceSize, "cube_face_size");
             if (s.PreviewEvery < 0)
                 throw new AbiException(Status.InvalidArgument, $"preview_every {s.PreviewEvery} is negative; use 0 for no previews or N for one every N steps");
+            if (s.Output > 4)
+                throw new AbiException(Status.InvalidArgument, $"output {s.Output} is unknown; use STX_OUTPUT_ALBEDO (0), _NORMAL (1), _HEIGHT (2), _ROUGHNESS (3) or _AO (4)");
+            if (s.Output != 0 && s.Kind != 1)
+                throw new AbiException(Status.InvalidArgument, $"output {s.Output} is a PBR map, made from a texture; use STX_KIND_TEXTURE, or STX_OUTPUT_ALBEDO for a backdrop");
             var request = new TextureRequest
             {
                 Prompt = ReadUtf8(s.Prompt, "prompt", required: true)!,
@@ -154,7 +159,8 @@ internal static unsafe class Exports
             request = ctx.Service.Resolve(request);
             var native = new NativeRequest(ctx, s.PreviewEvery);
             ctx.Track(native);
-            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token, s.CubeFaceSize);
+            var map = s.Output switch { 1 => MapKind.Normal, 2 => MapKind.Height, 3 => MapKind.Roughness, 4 => MapKind.AmbientOcclusion, _ => MapKind.None };
+            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token, s.CubeFaceSize, map);
             *(nint*)outAddress = Requests.Add(native);
             return Status.Ok;
         });

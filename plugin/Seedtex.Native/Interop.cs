@@ -47,6 +47,7 @@ internal struct TextureSettings
     public uint Priority;
     public int CubeFaceSize;
     public int PreviewEvery;
+    public uint Output;
 }
 
 /// <summary>Twin of <c>stx_vulkan_device</c>.</summary>

@@ -246,8 +246,8 @@ def _training_summary(run):
 
 
 def main():
-    """Stand-alone: re-evaluate an exported model from its checkpoints, with the torch sampler
-    and/or the C# CLI."""
+    """Stand-alone: re-evaluate an exported model with the torch sampler (its weights read back
+    from the ONNX graphs) or with the C# CLI."""
     import train
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", type=Path, default=HERE / "runs" / "main")
@@ -267,19 +267,17 @@ def main():
         _update_report(HERE / "eval_report.json", "csharp_pipeline", {"summary": summary, "per_prompt": rows})
         log(stage="evaluate", generator="csharp", **summary)
     else:
+        # the shipped model itself, read back from its ONNX graphs
         import bpe
+        import from_onnx
         from models.text_encoder import TextEncoder, WIDTH
         from models.unet import UNet
         from models.vae import AutoEncoder
-        tok = bpe.Tokenizer.load(args.run / "tokenizer")
-        ae = AutoEncoder()
-        ae.load_state_dict(torch.load(args.run / "vae.pt")["model"])
-        st = torch.load(args.run / "diffusion.pt")
-        te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH)
-        te.load_state_dict(st["ema_te"])
-        unet.load_state_dict(st["ema_unet"])
-        bank = torch.load(args.run / "bank.pt")
-        run_all(args, log, tok, ae, te, unet, bank)
+        tok = bpe.Tokenizer.load(args.model / "tokenizer")
+        ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
+        from_onnx.load_all(args.model, tok, ae, te, unet)
+        scale = json.loads((args.model / "vae_decoder/config.json").read_text())["scaling_factor"]
+        run_all(args, log, tok, ae, te, unet, {"scale": scale})
 
 
 if __name__ == "__main__":

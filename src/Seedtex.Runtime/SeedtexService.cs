@@ -205,18 +205,19 @@ public sealed class SeedtexService : IDisposable
     /// <summary>
     /// Starts a request for a caller that must not block (an engine's main thread): <paramref name="onDone"/> runs
     /// during a later <see cref="Pump"/> with the result, or with the exception (cancellation included). A backdrop
-    /// with <paramref name="cubeFaceSize"/> > 0 comes back as a cubemap (<see cref="GenerateCubemapAsync"/>).
+    /// with <paramref name="cubeFaceSize"/> > 0 comes back as a cubemap (<see cref="GenerateCubemapAsync"/>), and a
+    /// <paramref name="map"/> other than None gives that PBR map of the texture (<see cref="GenerateMapAsync"/>).
     /// </summary>
     public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone,
-        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default, int cubeFaceSize = 0)
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default, int cubeFaceSize = 0, MapKind map = MapKind.None)
     {
         ArgumentNullException.ThrowIfNull(onDone);
         _ = Task.Run(async () =>
         {
             try
             {
-                var result = cubeFaceSize > 0
-                    ? await GenerateCubemapAsync(request, cubeFaceSize, priority, progress, cancellationToken).ConfigureAwait(false)
+                var result = cubeFaceSize > 0 ? await GenerateCubemapAsync(request, cubeFaceSize, priority, progress, cancellationToken).ConfigureAwait(false)
+                    : map != MapKind.None ? await GenerateMapAsync(request, map, null, priority, progress, cancellationToken).ConfigureAwait(false)
                     : await GenerateAsync(request, priority, progress, cancellationToken).ConfigureAwait(false);
                 // Image creation and the staging copy happen here, off the engine's thread; Pump only records and submits.
                 var staged = Stage(result);

@@ -51,6 +51,38 @@ public sealed class PromptComponentTests : IDisposable
     }
 
     [Fact]
+    public void A_second_prompt_texture_on_the_object_puts_the_albedos_normal_map_on_bump_map_as_linear_data()
+    {
+        var go = new GameObject("wall");
+        go.AddComponent<MeshRenderer>();
+        PromptTexture Add(PromptOutput output, string property)
+        {
+            var component = go.AddComponent<PromptTexture>();
+            component.enabled = false;
+            component.TextureProperty = property;
+            var s = component.Settings;
+            (s.prompt, s.seed, s.width, s.height, s.steps, s.output) = ("grey cobblestone", 21, 64, 64, 2, output);
+            component.enabled = true;
+            return component;
+        }
+        var albedo = Add(PromptOutput.Albedo, "_MainTex");
+        var normal = Add(PromptOutput.Normal, "_BumpMap");
+        UnityPlugin.FramesUntil(() => albedo.Result != null && normal.Result != null);
+
+        var material = go.GetComponent<Renderer>().material;
+        Assert.Same(normal.Result, material.GetTexture("_BumpMap"));
+        Assert.Same(albedo.Result, material.GetTexture("_MainTex"));
+        Assert.Equal((false, true), (albedo.Result.Linear, normal.Result.Linear));
+        var raw = normal.Result.GetRawTextureData();
+        long blue = 0;
+        for (int i = 0; i < 64 * 64; i++)
+            blue += raw[i * 4 + 2];
+        Assert.True(blue / (64 * 64) > 150, $"mean blue {blue / (64 * 64)}: normals should point out of the surface");
+        Assert.False(raw.AsSpan(0, 64 * 64 * 4).SequenceEqual(albedo.Result.GetRawTextureData().AsSpan(0, 64 * 64 * 4)));
+        Assert.Empty(Debug.Messages);
+    }
+
+    [Fact]
     public void Disabling_a_prompt_texture_cancels_its_request_and_enabling_it_asks_again()
     {
         var component = UnityPlugin.NewPromptTexture(s =>

@@ -10,6 +10,19 @@ namespace Seedtex.Unity
         Bake = 2,
     }
 
+    /// <summary>
+    /// What a request returns: the colour texture, or a PBR map made from it (linear data; cached under the colour
+    /// texture's key, so a material's albedo and normal map run the model once).
+    /// </summary>
+    public enum PromptOutput
+    {
+        Albedo = 0,
+        Normal = 1,
+        Height = 2,
+        Roughness = 3,
+        AmbientOcclusion = 4,
+    }
+
     /// <summary>What to generate. Zeros mean the model's defaults; the same settings give the same texture, from the cache after the first time.</summary>
     [Serializable]
     public sealed class PromptSettings
@@ -31,6 +44,8 @@ namespace Seedtex.Unity
         public PromptPriority priority = PromptPriority.Game;
         /// <summary>0: no previews; N: a cheap latent preview every N steps while it generates.</summary>
         public int previewEvery;
+        /// <summary>The colour texture, or one of its PBR maps (textures only, not backdrops); normals are OpenGL-style (Y up), as Unity expects.</summary>
+        public PromptOutput output;
 
         public PromptSettings Copy() => (PromptSettings)MemberwiseClone();
     }

@@ -75,6 +75,7 @@ namespace Seedtex.Unity
                     Priority = (uint)settings.priority,
                     CubeFaceSize = settings.backdrop ? settings.cubeFaceSize : 0,
                     PreviewEvery = settings.previewEvery,
+                    Output = (uint)settings.output,
                 };
                 SeedtexNative.Check(SeedtexNative.RequestTexture(_handle, ref native, out IntPtr request), "stx_request_texture");
                 return new SeedtexRequest(this, request, settings.Copy());

@@ -39,7 +39,7 @@ namespace Seedtex.Unity
         /// <summary>libseedtex.so / seedtex.dll / libseedtex.dylib in the package's Plugins folder.</summary>
         public const string Library = "seedtex";
 
-        public const uint AbiVersion = 2;
+        public const uint AbiVersion = 3;
         public const uint TileX = 1;
         public const uint TileY = 2;
         public const uint KindTexture = 1;
@@ -47,6 +47,9 @@ namespace Seedtex.Unity
 
         /// <summary>stx_pixel_format.</summary>
         public const uint FormatRgba8Srgb = 1;
+
+        /// <summary>VK_FORMAT_R8G8B8A8_SRGB, as stx_gpu_texture reports it.</summary>
+        public const uint VkFormatRgba8Srgb = 43;
 
         [StructLayout(LayoutKind.Sequential)]
         public struct ContextDesc
@@ -73,6 +76,7 @@ namespace Seedtex.Unity
             public uint Priority;
             public int CubeFaceSize;
             public int PreviewEvery;
+            public uint Output;
         }
 
         [StructLayout(LayoutKind.Sequential)]

@@ -11,14 +11,14 @@ namespace Seedtex.Unity
     /// </summary>
     public static class TextureFactory
     {
-        /// <summary>A 2D texture (RGBA32, sRGB, full mip chain).</summary>
+        /// <summary>A 2D texture (RGBA32, full mip chain; sRGB for colour, linear for PBR maps).</summary>
         public static Texture2D Texture(SeedtexRequest request, out IntPtr nativeImage)
         {
             nativeImage = IntPtr.Zero;
             if (request.TryGetGpuTexture(out var gpu) && gpu.IsCube == 0)
             {
                 nativeImage = ImagePointer(gpu.Image);
-                return Texture2D.CreateExternalTexture(gpu.Width, gpu.Height, TextureFormat.RGBA32, gpu.MipCount > 1, false, nativeImage);
+                return Texture2D.CreateExternalTexture(gpu.Width, gpu.Height, TextureFormat.RGBA32, gpu.MipCount > 1, gpu.Format != SeedtexNative.VkFormatRgba8Srgb, nativeImage);
             }
             return CpuTexture(request);
         }
@@ -27,7 +27,7 @@ namespace Seedtex.Unity
         public static Texture2D CpuTexture(SeedtexRequest request)
         {
             var pixels = request.Pixels();
-            var texture = new Texture2D(pixels.Width, pixels.Height, TextureFormat.RGBA32, pixels.MipCount, false);
+            var texture = new Texture2D(pixels.Width, pixels.Height, TextureFormat.RGBA32, pixels.MipCount, pixels.Format != SeedtexNative.FormatRgba8Srgb);
             texture.LoadRawTextureData(BottomRowFirst(pixels, 0));
             texture.Apply(false, false);
             return texture;

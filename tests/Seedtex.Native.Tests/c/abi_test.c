@@ -174,6 +174,30 @@ int main(int argc, char** argv) {
           "latest preview: 8x8 RGBA8 for a 64x64 texture");
     CHECK(stx_request_release(cube) == STX_OK && stx_request_release(previewed) == STX_OK, "release cubemap and previewed requests");
 
+    /* ABI 3: PBR maps of a texture, cached under the texture's key. */
+    stx_texture_settings n = s;
+    n.output = STX_OUTPUT_NORMAL;
+    stx_request* normal = NULL;
+    CHECK(stx_request_texture(ctx, &n, &normal) == STX_OK, "normal map of the first texture requested");
+    CHECK(wait_done(stx_pump, stx_request_poll, ctx, normal) == STX_REQUEST_DONE, "normal map done");
+    stx_pixels np = { sizeof np };
+    CHECK(stx_request_get_pixels(normal, &np) == STX_OK && np.format == STX_FORMAT_RGBA8_UNORM && np.width == 64 && np.mip_count == 7
+          && np.size == 21844 && np.cache_hit == 0, "normal map: 64x64 RGBA8 UNORM with 7 mips, made now");
+    unsigned long blue = 0;
+    for (int i = 0; i < 64 * 64; i++) blue += np.data[i * 4 + 2];
+    CHECK(blue / (64 * 64) > 150, "normals point out of the surface (mean blue > 150)");
+    stx_request* normal2 = NULL;
+    stx_pixels np2 = { sizeof np2 };
+    CHECK(stx_request_texture(ctx, &n, &normal2) == STX_OK && wait_done(stx_pump, stx_request_poll, ctx, normal2) == STX_REQUEST_DONE
+          && stx_request_get_pixels(normal2, &np2) == STX_OK && np2.cache_hit == 1 && memcmp(np.data, np2.data, np.size) == 0,
+          "the same normal map again is a cache hit with the same bytes");
+    CHECK(stx_request_release(normal2) == STX_OK, "release the second normal map");
+    n.output = 5;
+    CHECK(stx_request_texture(ctx, &n, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "STX_OUTPUT_ALBEDO"), "unknown output is refused");
+    b.output = STX_OUTPUT_ROUGHNESS;
+    CHECK(stx_request_texture(ctx, &b, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "STX_KIND_TEXTURE"), "a map of a backdrop is refused");
+    CHECK(stx_request_release(normal) == STX_OK, "release the normal map");
+
     stx_request* cancelled = NULL;
     s.steps = 1000; s.seed = 7;
     CHECK(stx_request_texture(ctx, &s, &cancelled) == STX_OK && stx_request_cancel(cancelled) == STX_OK, "long request cancelled");
