@@ -71,6 +71,7 @@ public sealed class PromptComponentTests : IDisposable
 
         var material = go.GetComponent<Renderer>().material;
         Assert.Same(normal.Result, material.GetTexture("_BumpMap"));
+        Assert.True(material.IsKeywordEnabled("_NORMALMAP"));
         Assert.Same(albedo.Result, material.GetTexture("_MainTex"));
         Assert.Equal((false, true), (albedo.Result.Linear, normal.Result.Linear));
         var raw = normal.Result.GetRawTextureData();

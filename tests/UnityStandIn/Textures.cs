@@ -141,6 +141,12 @@ namespace UnityEngine
         public void SetTexture(string name, Texture value) => _textures[name] = value;
 
         public Texture GetTexture(string name) => _textures.TryGetValue(name, out var t) ? t : null;
+
+        private readonly HashSet<string> _keywords = new HashSet<string>();
+
+        public void EnableKeyword(string keyword) => _keywords.Add(keyword);
+
+        public bool IsKeywordEnabled(string keyword) => _keywords.Contains(keyword);
     }
 
     public class Renderer : Component

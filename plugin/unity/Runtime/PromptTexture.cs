@@ -43,8 +43,12 @@ namespace Seedtex.Unity
         protected override void Present(Texture texture)
         {
             var target = GetComponent<Renderer>();
-            if (target != null)
-                target.material.SetTexture(textureProperty, texture);
+            if (target == null)
+                return;
+            target.material.SetTexture(textureProperty, texture);
+            // Built-in Standard and URP Lit sample _BumpMap only with this keyword on.
+            if (settings.output == PromptOutput.Normal)
+                target.material.EnableKeyword("_NORMALMAP");
         }
 
         protected override void OnDestroy()
