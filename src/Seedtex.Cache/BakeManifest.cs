@@ -17,15 +17,18 @@ public sealed record BakeAsset(string Id, TextureRequest Request);
 ///   "defaults": { "size": 512, "tiling": "xy", "steps": 20 },
 ///   "assets": [
 ///     { "id": "bricks_red", "prompt": "red brick wall", "seed": 42, "size": 512, "tiling": "xy",
-///       "kind": "texture", "outputs": ["albedo"] },
-///     { "id": "sky.dusk", "prompt": "dusk over dunes", "seed": 7, "size": [1024, 512], "kind": "backdrop" }
+///       "kind": "texture", "outputs": ["albedo", "normal", "roughness"] },
+///     { "id": "sky.dusk", "prompt": "dusk over dunes", "seed": 7, "size": [1024, 512], "kind": "backdrop",
+///       "outputs": ["albedo", "cubemap"] }
 ///   ]
 /// }
 /// </code>
 /// Asset fields: id ([a-z0-9_.-], 1-64 characters, unique; required), prompt (required), seed (integer, required),
 /// negative_prompt, size (n for n x n, or [width, height]), steps (0 = model default), guidance (null = model default),
 /// scheduler ("" = model default), tiling (none | x | y | xy), kind (texture | backdrop),
-/// outputs (array of albedo | normal | height | roughness | ao | cubemap), format (rgba8_srgb | rgba8_unorm | rgba16_float | rgba32_float).
+/// outputs (array of albedo | normal | height | roughness | ao | cubemap; the albedo is always baked, the others are
+/// derived from it with default settings and keyed on its key; cubemap faces are a quarter of the panorama's width),
+/// format (rgba8_srgb | rgba8_unorm | rgba16_float | rgba32_float).
 /// Unknown fields are errors, so a typo does not silently bake the default.
 /// </remarks>
 public sealed class BakeManifest

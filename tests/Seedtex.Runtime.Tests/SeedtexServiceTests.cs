@@ -124,9 +124,24 @@ public sealed class SeedtexServiceTests : IDisposable
         await stopRunning.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         Array.Clear(waiting);
-        long after = GC.GetTotalMemory(forceFullCollection: true);
+        long after = SettledHeapBytes();
         Assert.True(after - before < queued * 256L, $"{after - before} bytes still held after every request was cancelled");
         Assert.Equal(0, generator.GenerationCount);
+    }
+
+    /// <summary>
+    /// The managed heap after collections, least of a few readings: continuations and timers of the cancelled tasks
+    /// can still be finishing on pool threads for a moment, and their garbage is not what this test measures.
+    /// </summary>
+    private static long SettledHeapBytes()
+    {
+        long least = long.MaxValue;
+        for (int i = 0; i < 4; i++)
+        {
+            least = Math.Min(least, GC.GetTotalMemory(forceFullCollection: true));
+            Thread.Sleep(100);
+        }
+        return least;
     }
 
     [Fact]
