@@ -34,7 +34,7 @@ public sealed class LatentPreview
 
     /// <summary>
     /// Fits the map for a model. With an encoder: an image of random flat colour blocks (each block 2x2 latent pixels)
-    /// is encoded, so the latents are ones the model really makes and each latent pixel's colour is known exactly.
+    /// is encoded, so the latents are ones the encoder really makes, and paired with what the decoder makes of them.
     /// Without one: a seeded noise latent is decoded and each latent pixel is paired with its 8x8 block's colour.
     /// </summary>
     public static LatentPreview Fit(VaeCodec vae, int channels, RunOptions runOptions)
@@ -45,16 +45,43 @@ public sealed class LatentPreview
 
     private static LatentPreview FitWithEncoder(VaeCodec vae, int channels, RunOptions runOptions)
     {
-        var (_, decoded) = DecodeNoise(vae, channels, runOptions);
-        const int size = FitSize * 8;
+        // Flat colours, not a decode of noise: how a fine-tuned decoder renders off-distribution noise says little
+        // about the colours of real latents, while the encoder's latents of known colours are exactly that.
+        const int size = FitSize * 8, block = 16;
+        var random = new Random(0);
         var rgba = new byte[size * size * 4];
-        for (int p = 0; p < size * size; p++)
+        var colours = new float[3 * FitSize * FitSize];
+        var blockColour = new byte[3];
+        for (int by = 0; by < size / block; by++)
         {
-            for (int c = 0; c < 3; c++)
-                rgba[p * 4 + c] = (byte)Math.Clamp((int)MathF.Round((decoded[c * size * size + p] + 1) * 127.5f), 0, 255);
-            rgba[p * 4 + 3] = 255;
+            for (int bx = 0; bx < size / block; bx++)
+            {
+                random.NextBytes(blockColour);
+                for (int y = by * block; y < (by + 1) * block; y++)
+                {
+                    for (int x = bx * block; x < (bx + 1) * block; x++)
+                    {
+                        int p = y * size + x;
+                        blockColour.CopyTo(rgba.AsSpan(p * 4, 3));
+                        rgba[p * 4 + 3] = 255;
+                    }
+                }
+                for (int y = by * block / 8; y < (by + 1) * block / 8; y++)
+                {
+                    for (int x = bx * block / 8; x < (bx + 1) * block / 8; x++)
+                    {
+                        for (int c = 0; c < 3; c++)
+                            colours[c * FitSize * FitSize + y * FitSize + x] = blockColour[c] / 127.5f - 1;
+                    }
+                }
+            }
         }
         var latents = vae.Encode(rgba, size, size, new PipelineTimings(), runOptions);
+        // Targets: what the decoder makes of those latents, so the map follows this decoder's colours.
+        using var image = new NativeTensor(vae.ImageType, 1, 3, size, size);
+        vae.Decode(latents, [1, channels, FitSize, FitSize], image, new PipelineTimings(), runOptions);
+        var decoded = new float[3 * size * size];
+        image.Read(decoded);
         return FitTo(latents, channels, BlockMeans(decoded, size, size));
     }
 
