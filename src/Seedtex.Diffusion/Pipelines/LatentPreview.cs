@@ -45,12 +45,11 @@ public sealed class LatentPreview
 
     private static LatentPreview FitWithEncoder(VaeCodec vae, int channels, RunOptions runOptions)
     {
-        // Flat colours, not a decode of noise: how a fine-tuned decoder renders off-distribution noise says little
-        // about the colours of real latents, while the encoder's latents of known colours are exactly that.
+        // Flat colours, not a decode of noise: a fine-tuned decoder renders off-distribution noise in colours that
+        // say little about real latents; the encoder's latents of flat colour blocks are ones it really makes.
         const int size = FitSize * 8, block = 16;
         var random = new Random(0);
         var rgba = new byte[size * size * 4];
-        var colours = new float[3 * FitSize * FitSize];
         var blockColour = new byte[3];
         for (int by = 0; by < size / block; by++)
         {
@@ -66,23 +65,11 @@ public sealed class LatentPreview
                         rgba[p * 4 + 3] = 255;
                     }
                 }
-                for (int y = by * block / 8; y < (by + 1) * block / 8; y++)
-                {
-                    for (int x = bx * block / 8; x < (bx + 1) * block / 8; x++)
-                    {
-                        for (int c = 0; c < 3; c++)
-                            colours[c * FitSize * FitSize + y * FitSize + x] = blockColour[c] / 127.5f - 1;
-                    }
-                }
             }
         }
         var latents = vae.Encode(rgba, size, size, new PipelineTimings(), runOptions);
         // Targets: what the decoder makes of those latents, so the map follows this decoder's colours.
-        using var image = new NativeTensor(vae.ImageType, 1, 3, size, size);
-        vae.Decode(latents, [1, channels, FitSize, FitSize], image, new PipelineTimings(), runOptions);
-        var decoded = new float[3 * size * size];
-        image.Read(decoded);
-        return FitTo(latents, channels, BlockMeans(decoded, size, size));
+        return FitTo(latents, channels, BlockMeans(Decode(vae, latents, channels, runOptions), size, size));
     }
 
     private static LatentPreview FitWithDecoder(VaeCodec vae, int channels, RunOptions runOptions)
@@ -93,14 +80,19 @@ public sealed class LatentPreview
 
     private static (float[] Latents, float[] Decoded) DecodeNoise(VaeCodec vae, int channels, RunOptions runOptions)
     {
-        long[] latentShape = [1, channels, FitSize, FitSize];
         var latents = new float[channels * FitSize * FitSize];
         new TorchCpuRandom(0).NextGaussian(latents);
+        return (latents, Decode(vae, latents, channels, runOptions));
+    }
+
+    /// <summary>A FitSize x FitSize latent decoded to its 8x larger image, planar RGB in decoder units.</summary>
+    private static float[] Decode(VaeCodec vae, float[] latents, int channels, RunOptions runOptions)
+    {
         using var image = new NativeTensor(vae.ImageType, 1, 3, FitSize * 8, FitSize * 8);
-        vae.Decode(latents, latentShape, image, new PipelineTimings(), runOptions);
+        vae.Decode(latents, [1, channels, FitSize, FitSize], image, new PipelineTimings(), runOptions);
         var decoded = new float[3 * FitSize * 8 * FitSize * 8];
         image.Read(decoded);
-        return (latents, decoded);
+        return decoded;
     }
 
     /// <summary>Least squares: colour[c] ≈ Σ_k map[c,k]·latent[k] + bias[c], over every latent pixel.</summary>
