@@ -7,8 +7,9 @@ import re
 
 SOT, EOT = "<|startoftext|>", "<|endoftext|>"
 MAX_LEN = 77
-# CLIP's pre-tokenizer, restricted to what `re` can express (letters, digits, other symbols).
-_SPLIT = re.compile(r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[^\W\d_]+|\d|[^\s\w]+|_+", re.IGNORECASE)
+# CLIP's pre-tokenizer in what `re` can express: letters, single digits, runs of anything else
+# (CLIP's [^\s\p{L}\p{N}]+, which takes '_' with the punctuation around it).
+_SPLIT = re.compile(r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[^\W\d_]+|\d|(?:[^\s\w]|_)+", re.IGNORECASE)
 
 
 def bytes_to_unicode():
@@ -37,10 +38,15 @@ def _words(text):
 
 
 def learn(texts, max_merges=4000):
-    """Greedy BPE: merge the most frequent adjacent pair (ties broken by the pair itself)
-    until every word of the corpus is a single symbol or max_merges is reached."""
-    freq = collections.Counter(w for t in texts for w in _words(t))
-    words = {_symbols(w): c for w, c in freq.items()}
+    """Merges learnt from the words of some texts (see learn_counts)."""
+    return learn_counts(collections.Counter(w for t in texts for w in _words(t)), max_merges)
+
+
+def learn_counts(word_counts, max_merges, min_count=1):
+    """Greedy BPE over {word: count}: merge the most frequent adjacent pair (ties broken by the
+    pair itself) until every word is a single symbol, max_merges is reached or the best pair
+    occurs fewer than min_count times."""
+    words = {_symbols(w): c for w, c in word_counts.items()}
     merges = []
     while len(merges) < max_merges:
         pairs = collections.Counter()
@@ -49,7 +55,9 @@ def learn(texts, max_merges=4000):
                 pairs[(a, b)] += c
         if not pairs:
             break
-        best = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        best, count = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
+        if count < min_count:
+            break
         merges.append(best)
         merged = {}
         for sym, c in words.items():
@@ -71,6 +79,7 @@ class Tokenizer:
         base = list(BYTE_ENCODER.values())
         vocab = base + [b + "</w>" for b in base] + ["".join(m) for m in merges] + [SOT, EOT]
         self.vocab = {tok: i for i, tok in enumerate(vocab)}
+        assert len(self.vocab) == len(vocab), "duplicate vocabulary entry"
         self.merges = list(merges)
         self.ranks = {m: i for i, m in enumerate(merges)}
         self.sot, self.eot = self.vocab[SOT], self.vocab[EOT]
@@ -99,13 +108,14 @@ class Tokenizer:
         self._cache[word] = ids
         return ids
 
-    def encode(self, text):
-        """Token ids padded with <|endoftext|> to 77, as SD pipelines feed the text encoder."""
+    def encode(self, text, pad_id=None):
+        """Token ids padded to 77 (with <|endoftext|> unless the model pads with another token,
+        as SD 2's tokenizer does with "!"), as SD pipelines feed the text encoder."""
         ids = [self.sot]
         for w in _words(text):
             ids += self._bpe(w)
         ids = ids[:MAX_LEN - 1] + [self.eot]
-        return ids + [self.eot] * (MAX_LEN - len(ids))
+        return ids + [self.eot if pad_id is None else pad_id] * (MAX_LEN - len(ids))
 
     def save(self, folder):
         folder.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import shutil
 import sys
 
@@ -31,6 +30,9 @@ import torch.nn.functional as F
 torch.set_num_threads(1)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The CLIP-format BPE is seedtex-tiny's own (the recipe learns its vocabulary with it).
+sys.path.insert(0, os.path.join(HERE, "..", "..", "samples", "train-tiny"))
+import bpe as bpe_tokenizer  # noqa: E402
 OPSET = 17
 MAX_TOKENS = 77
 DIFFUSERS_VERSION = "0.25.0"
@@ -61,108 +63,12 @@ BOOST = {"texture": 6, "seamless": 6, "stone": 4, "wood": 4, "brick": 4, "wall":
          "sky": 3, "floor": 3, "tiles": 3, "rock": 3, "grass": 3, "sand": 3}
 
 
-def bytes_to_unicode():
-    """CLIP / GPT-2 byte -> printable unicode character table, in CLIP's vocabulary order."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("\u00a1"), ord("\u00ac") + 1)) \
-        + list(range(ord("\u00ae"), ord("\u00ff") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
-
-
-BYTE_ENCODER = bytes_to_unicode()
-
-
-def word_symbols(word):
-    chars = [BYTE_ENCODER[b] for b in word.encode("utf-8")]
-    return tuple(chars[:-1]) + (chars[-1] + "</w>",)
-
-
 def learn_merges(max_merges=200):
-    """Greedy byte-pair merges: the most frequent adjacent pair, ties broken by the pair's text."""
+    """Greedy byte-pair merges over the word list; a pair must occur at least twice."""
     freq = collections.Counter(CORPUS)
     for w, extra in BOOST.items():
         freq[w] += extra
-    words = {word_symbols(w): c for w, c in sorted(freq.items())}
-    merges = []
-    while len(merges) < max_merges:
-        pairs = collections.Counter()
-        for syms, c in words.items():
-            for a, b in zip(syms, syms[1:]):
-                pairs[(a, b)] += c
-        if not pairs:
-            break
-        best = min(pairs.items(), key=lambda kv: (-kv[1], kv[0]))
-        if best[1] < 2:
-            break
-        a, b = best[0]
-        merges.append((a, b))
-        new_words = {}
-        for syms, c in words.items():
-            out, i = [], 0
-            while i < len(syms):
-                if i + 1 < len(syms) and syms[i] == a and syms[i + 1] == b:
-                    out.append(a + b)
-                    i += 2
-                else:
-                    out.append(syms[i])
-                    i += 1
-            new_words[tuple(out)] = new_words.get(tuple(out), 0) + c
-        words = new_words
-    return merges
-
-
-class ClipBpe:
-    """Reference CLIP tokenizer: lower-case, split like CLIP's regex, byte-level BPE, BOS/EOS, pad."""
-
-    PATTERN = re.compile(r"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[^\W\d_]+|\d|(?:[^\s\w]|_)+",
-                         re.IGNORECASE)
-
-    def __init__(self, merges):
-        self.merges = merges
-        self.ranks = {m: i for i, m in enumerate(merges)}
-        symbols = list(BYTE_ENCODER.values())
-        vocab = symbols + [s + "</w>" for s in symbols] + ["".join(m) for m in merges]
-        vocab += ["<|startoftext|>", "<|endoftext|>"]
-        self.vocab = {tok: i for i, tok in enumerate(vocab)}
-        assert len(self.vocab) == len(vocab), "duplicate vocabulary entry"
-        self.bos = self.vocab["<|startoftext|>"]
-        self.eos = self.vocab["<|endoftext|>"]
-
-    def bpe(self, word):
-        syms = list(word_symbols(word))
-        while len(syms) > 1:
-            pairs = [(self.ranks.get((a, b), 1 << 30), i) for i, (a, b) in enumerate(zip(syms, syms[1:]))]
-            rank, _ = min(pairs)
-            if rank == 1 << 30:
-                break
-            a, b = self.merges[rank]
-            out, i = [], 0
-            while i < len(syms):
-                if i + 1 < len(syms) and syms[i] == a and syms[i + 1] == b:
-                    out.append(a + b)
-                    i += 2
-                else:
-                    out.append(syms[i])
-                    i += 1
-            syms = out
-        return syms
-
-    def encode(self, text, pad_id):
-        text = " ".join(text.split()).lower()
-        ids = []
-        for word in self.PATTERN.findall(text):
-            ids += [self.vocab[s] for s in self.bpe(word)]
-        ids = [self.bos] + ids[: MAX_TOKENS - 2] + [self.eos]
-        return ids + [pad_id] * (MAX_TOKENS - len(ids))
-
-    def pad_id(self, pad_token):
-        return self.vocab[pad_token]
+    return bpe_tokenizer.learn_counts(freq, max_merges, min_count=2)
 
 
 def added_token(content):
@@ -621,15 +527,15 @@ class Pipeline:
         """Returns (encoder_hidden_states, text_embeds or None, token id lists)."""
         s = self.spec
         if s["kind"] == "sdxl":
-            ids1 = self.bpe.encode(text, self.bpe.pad_id("<|endoftext|>"))
-            ids2 = self.bpe.encode(text, self.bpe.pad_id("!"))
+            ids1 = self.bpe.encode(text, self.bpe.vocab["<|endoftext|>"])
+            ids2 = self.bpe.encode(text, self.bpe.vocab["!"])
             with torch.no_grad():
                 o1 = self.m["text_encoder"](torch.tensor([ids1], dtype=ids_dtype(s)))
                 o2 = self.m["text_encoder_2"](torch.tensor([ids2], dtype=ids_dtype(s)))
             # penultimate hidden states of both encoders, side by side; pooled = encoder 2's projection
             hidden = torch.cat([o1[2 + s["te_layers"] - 1], o2[2 + s["te2_layers"] - 1]], dim=-1)
             return hidden, o2[0], {"tokenizer": ids1, "tokenizer_2": ids2}
-        ids = self.bpe.encode(text, self.bpe.pad_id(s["pad_token"]))
+        ids = self.bpe.encode(text, self.bpe.vocab[s["pad_token"]])
         with torch.no_grad():
             out = self.m["text_encoder"](torch.tensor([ids], dtype=ids_dtype(s)))
         return out[0].to(torch.float32), None, {"tokenizer": ids}
@@ -1013,13 +919,13 @@ def write_configs(spec, folder, bpe):
     write_tokenizer(f"{folder}/tokenizer", bpe, spec["pad_token"])
     dump_json(f"{folder}/text_encoder/config.json",
               clip_text_config(spec, spec["dim"], spec["te_layers"], vocab_size,
-                               pad_id=bpe.pad_id(spec["pad_token"])))
+                               pad_id=bpe.vocab[spec["pad_token"]]))
     ctx = spec["dim"]
     if spec["kind"] == "sdxl":
         write_tokenizer(f"{folder}/tokenizer_2", bpe, "!")
         dump_json(f"{folder}/text_encoder_2/config.json",
                   clip_text_config(spec, spec["dim2"], spec["te2_layers"], vocab_size, projection=spec["proj"],
-                                   pad_id=bpe.pad_id("!")))
+                                   pad_id=bpe.vocab["!"]))
         ctx = spec["dim"] + spec["dim2"]
     dump_json(f"{folder}/unet/config.json", unet_config(spec, ctx))
     dump_json(f"{folder}/vae_decoder/config.json", vae_config(spec))
@@ -1137,8 +1043,8 @@ def dump_io_cases(name, spec, m, bpe, out_dir, graphs):
     wrap = Fp16Boundary if spec.get("fp16") else (lambda x: x)
     ftype = torch.float16 if spec.get("fp16") else torch.float32
     g = torch.Generator().manual_seed(99)
-    ids = torch.tensor([bpe.encode("rusty metal plate with scratches", bpe.pad_id(spec["pad_token"])),
-                        bpe.encode("", bpe.pad_id(spec["pad_token"]))], dtype=ids_dtype(spec))
+    ids = torch.tensor([bpe.encode("rusty metal plate with scratches", bpe.vocab[spec["pad_token"]]),
+                        bpe.encode("", bpe.vocab[spec["pad_token"]])], dtype=ids_dtype(spec))
     ctx = spec["dim"] + spec.get("dim2", 0)
     tdtype = torch.int64 if spec["timestep_dtype"] == "int64" else torch.float32
     cases = {"text_encoder": [ids], "text_encoder_2": [ids],
@@ -1177,7 +1083,7 @@ def main():
         del args[k:k + 2]
         os.makedirs(dump_dir, exist_ok=True)
     names = args or list(SPECS)
-    bpe = ClipBpe(learn_merges())
+    bpe = bpe_tokenizer.Tokenizer(learn_merges())
     manifest = []
     for n in names:
         spec = SPECS[n]
