@@ -44,7 +44,7 @@ internal static unsafe class Exports
             string? model = ReadUtf8(d.ModelFolder, "model_folder", required: false);
             string cache = ReadUtf8(d.CacheFolder, "cache_folder", required: true)!;
             if (d.Threads < 0)
-                throw new AbiException(Status.InvalidArgument, $"threads {d.Threads} is negative; use 0 for one per core");
+                throw new AbiException(Status.InvalidArgument, $"threads {d.Threads} is negative; use 0 for all cores but one");
 
             string? pluginFolder = OnnxRuntimeLoader.PluginFolder((nint)(delegate* unmanaged<uint>)&Version);
             OnnxRuntimeLoader.Register(pluginFolder);

@@ -78,7 +78,7 @@ typedef struct stx_context_desc {
     uint32_t struct_size;      /* sizeof(stx_context_desc) */
     const char* model_folder;  /* UTF-8, diffusers ONNX layout; NULL = models/seedtex-tiny beside the library */
     const char* cache_folder;  /* UTF-8, required: the local disk cache */
-    int32_t threads;           /* ONNX Runtime threads; 0 = one per core */
+    int32_t threads;           /* ONNX Runtime threads; 0 = all cores but one (the engine keeps a core), at least 1 */
 } stx_context_desc;
 
 typedef struct stx_texture_settings {

@@ -82,6 +82,7 @@ public static class BenchCommand
                 var r = await Runtime.ServiceBenchmark.RunAsync(DefaultModel.Resolve(null), cancellationToken: ct).ConfigureAwait(false);
                 report.Table(
                 [
+                    ("inference threads", $"{Runtime.SeedtexOptions.DefaultInferenceThreads} of {Environment.ProcessorCount} cores (the service's default leaves the engine a core)"),
                     ("single flight", $"{r.Requests} requests over {r.DistinctKeys} keys: {r.Generations} generations"),
                     ("cancellation", $"caller released after {r.CancelMilliseconds:0.0} ms; generation stopped after {r.StopMilliseconds:0.0} ms = {r.StopInSteps:0.00} UNet steps ({r.StepMilliseconds:0.0} ms each)"),
                     ("frame time in Pump", $"max {r.WorstFrameMilliseconds:0.000} ms, p99 {r.P99FrameMilliseconds:0.000} ms over {r.Frames} frames (budget {r.FrameBudgetMilliseconds:0} ms)"),

@@ -21,8 +21,15 @@ public sealed record SeedtexOptions
     /// <summary>Disk store cap in bytes; the least recently used entries go first.</summary>
     public long DiskCacheBytes { get; init; } = 8L << 30;
 
-    /// <summary>Execution providers and threads for ONNX Runtime.</summary>
+    /// <summary>
+    /// Execution providers and threads for ONNX Runtime. Threads 0 here means <see cref="DefaultInferenceThreads"/>:
+    /// all cores but one, because a game's main and render threads need a core while a texture generates. Set
+    /// Threads to the core count for a tool that has the machine to itself.
+    /// </summary>
     public SessionSettings Sessions { get; init; } = new();
+
+    /// <summary>All cores but one, at least one.</summary>
+    public static int DefaultInferenceThreads => Math.Max(1, Environment.ProcessorCount - 1);
 
     /// <summary>
     /// A Vulkan device to deliver results on (the engine's, through <see cref="GpuContext.Adopt"/>, or Seedtex's own);

@@ -51,7 +51,8 @@ public sealed class SeedtexService : IDisposable
     /// <summary>Loads the model and opens the cache tiers (off the caller's thread).</summary>
     public static async Task<SeedtexService> CreateAsync(SeedtexOptions options, CancellationToken cancellationToken = default)
     {
-        var model = await ModelSet.LoadAsync(options.ModelFolder, options.Sessions, cancellationToken).ConfigureAwait(false);
+        var sessions = options.Sessions.Threads > 0 ? options.Sessions : options.Sessions with { Threads = SeedtexOptions.DefaultInferenceThreads };
+        var model = await ModelSet.LoadAsync(options.ModelFolder, sessions, cancellationToken).ConfigureAwait(false);
         var generator = new DiffusionTextureGenerator(model, ownsModel: true);
         LayeredCache cache;
         try
@@ -63,7 +64,7 @@ public sealed class SeedtexService : IDisposable
             generator.Dispose();
             throw;
         }
-        var service = new SeedtexService(generator, cache, options.AgingInterval, generator);
+        var service = new SeedtexService(generator, cache, options.AgingInterval, generator) { InferenceThreads = model.Threads };
         try
         {
             // The attach submits one tiny upload: create the service where the device's queue may be used.
@@ -80,6 +81,9 @@ public sealed class SeedtexService : IDisposable
 
     /// <summary>The attached device, or null (results are CPU pixels only).</summary>
     public GpuContext? Gpu => _gpu;
+
+    /// <summary>ONNX Runtime's intra-op threads for a service made by <see cref="CreateAsync"/>; 0 for a caller's generator.</summary>
+    public int InferenceThreads { get; private init; }
 
     /// <summary>
     /// From now on, results delivered by <see cref="Pump"/> are also uploaded to <paramref name="gpu"/> (the host's

@@ -32,7 +32,7 @@ public static class ServiceBenchmark
         string cacheFolder = Directory.CreateTempSubdirectory("seedtex-bench-service").FullName;
         try
         {
-            using var model = ModelSet.Load(modelFolder, new SessionSettings { Providers = [ExecutionProvider.Cpu] });
+            using var model = ModelSet.Load(modelFolder, new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = SeedtexOptions.DefaultInferenceThreads });
             var generator = new DiffusionTextureGenerator(model);
             using var service = new SeedtexService(generator, LayeredCache.Open(cacheFolder, [], 256L << 20), TimeSpan.FromSeconds(10), generator);
             TextureRequest Request(long seed, int steps) => new() { Prompt = "mossy stone", Seed = seed, Width = size, Height = size, Steps = steps, Guidance = 1f, Scheduler = "euler" };

@@ -82,6 +82,21 @@ public sealed class ServiceDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task By_default_inference_leaves_the_engine_a_core()
+    {
+        foreach (var (asked, expected) in new[] { (0, Math.Max(1, Environment.ProcessorCount - 1)), (3, 3) })
+        {
+            using var service = await SeedtexService.CreateAsync(new SeedtexOptions
+            {
+                ModelFolder = RepoPaths.InRepo("plugin", "models", "seedtex-tiny"),
+                CacheFolder = _cacheFolder,
+                Sessions = new SessionSettings { Providers = [ExecutionProvider.Cpu], Threads = asked },
+            });
+            Assert.Equal(expected, service.InferenceThreads);
+        }
+    }
+
+    [Fact]
     public void A_second_device_attach_is_refused()
     {
         using var gpu = new ValidatedGpu();

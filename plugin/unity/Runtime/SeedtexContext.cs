@@ -19,6 +19,7 @@ namespace Seedtex.Unity
 
         /// <param name="modelFolder">A diffusers ONNX model folder, or null for the default model beside the plugin.</param>
         /// <param name="cacheFolder">Where generated textures are kept between runs.</param>
+        /// <param name="threads">ONNX Runtime threads; 0 takes all cores but one, so the game keeps a core while a texture generates.</param>
         public static SeedtexContext Create(string modelFolder, string cacheFolder, int threads = 0)
         {
             if (SeedtexNative.AbiVersionOfLibrary() != SeedtexNative.AbiVersion)
