@@ -15,7 +15,7 @@ namespace Seedtex.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    private const uint AbiVersion = 3;
+    private const uint AbiVersion = 4;
     private static readonly HandleTable<NativeContext> Contexts = new(1);
     private static readonly HandleTable<NativeRequest> Requests = new(2);
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -144,6 +144,7 @@ internal static unsafe class Exports
                 throw new AbiException(Status.InvalidArgument, $"output {s.Output} is unknown; use STX_OUTPUT_ALBEDO (0), _NORMAL (1), _HEIGHT (2), _ROUGHNESS (3) or _AO (4)");
             if (s.Output != 0 && s.Kind != 1)
                 throw new AbiException(Status.InvalidArgument, $"output {s.Output} is a PBR map, made from a texture; use STX_KIND_TEXTURE, or STX_OUTPUT_ALBEDO for a backdrop");
+            var mapOptions = MapOptions(s);
             var request = new TextureRequest
             {
                 Prompt = ReadUtf8(s.Prompt, "prompt", required: true)!,
@@ -160,10 +161,21 @@ internal static unsafe class Exports
             var native = new NativeRequest(ctx, s.PreviewEvery);
             ctx.Track(native);
             var map = s.Output switch { 1 => MapKind.Normal, 2 => MapKind.Height, 3 => MapKind.Roughness, 4 => MapKind.AmbientOcclusion, _ => MapKind.None };
-            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token, s.CubeFaceSize, map);
+            ctx.Service.Submit(request, (RequestPriority)s.Priority, native.Complete, native, native.Cancel.Token, s.CubeFaceSize, map, mapOptions);
             *(nint*)outAddress = Requests.Add(native);
             return Status.Ok;
         });
+    }
+
+    /// <summary>The normal map's convention and strength; the other maps have no settings here (their keys ignore these).</summary>
+    private static SurfaceMapOptions MapOptions(in TextureSettings s)
+    {
+        if (s.NormalConvention > 1)
+            throw new AbiException(Status.InvalidArgument, $"normal_convention {s.NormalConvention} is unknown; use STX_NORMAL_OPENGL (0) or STX_NORMAL_DIRECTX (1)");
+        if (!(s.NormalStrength >= 0 && s.NormalStrength <= 64))
+            throw new AbiException(Status.InvalidArgument, $"normal_strength {s.NormalStrength.ToString(System.Globalization.CultureInfo.InvariantCulture)} is invalid; use 0 for the default (2) or a number above 0 up to 64");
+        return new SurfaceMapOptions(TileAxes.None, NormalStrength: s.NormalStrength == 0 ? 2f : s.NormalStrength,
+            Convention: s.NormalConvention == 1 ? NormalMapConvention.DirectX : NormalMapConvention.OpenGl);
     }
 
     [UnmanagedCallersOnly(EntryPoint = "stx_pump")]

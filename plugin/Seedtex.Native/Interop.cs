@@ -48,6 +48,8 @@ internal struct TextureSettings
     public int CubeFaceSize;
     public int PreviewEvery;
     public uint Output;
+    public uint NormalConvention;
+    public float NormalStrength;
 }
 
 /// <summary>Twin of <c>stx_vulkan_device</c>.</summary>

@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define STX_ABI_VERSION 3u
+#define STX_ABI_VERSION 4u
 
 typedef enum stx_status {
     STX_OK = 0,
@@ -71,6 +71,9 @@ enum { STX_KIND_TEXTURE = 1, STX_KIND_BACKDROP = 3 };
    cached under the colour texture's key, so asking for the albedo and its maps runs the model once). */
 enum { STX_OUTPUT_ALBEDO = 0, STX_OUTPUT_NORMAL = 1, STX_OUTPUT_HEIGHT = 2, STX_OUTPUT_ROUGHNESS = 3, STX_OUTPUT_AO = 4 };
 
+/* A normal map's green channel: +Y (OpenGL: Unity, Godot, Blender) or -Y (DirectX: Unreal, 3ds Max). */
+enum { STX_NORMAL_OPENGL = 0, STX_NORMAL_DIRECTX = 1 };
+
 typedef struct stx_context stx_context;
 typedef struct stx_request stx_request;
 
@@ -95,7 +98,9 @@ typedef struct stx_texture_settings {
     int32_t cube_face_size;        /* STX_KIND_BACKDROP only: 0 = the 2:1 panorama; a power of two 16..4096 = a
                                       cubemap with that face size (six faces, mips), made from the panorama */
     int32_t preview_every;         /* 0 = no previews; N = a cheap latent preview every N steps (stx_request_get_preview) */
-    uint32_t output;               /* STX_OUTPUT_*; a map is STX_KIND_TEXTURE only; normals are OpenGL (Y up), strength 2 */
+    uint32_t output;               /* STX_OUTPUT_*; a map is STX_KIND_TEXTURE only */
+    uint32_t normal_convention;    /* STX_OUTPUT_NORMAL only: STX_NORMAL_OPENGL or STX_NORMAL_DIRECTX (ABI 4) */
+    float normal_strength;         /* STX_OUTPUT_NORMAL only: 0 = 2 (the default); larger is steeper, up to 64 (ABI 4) */
 } stx_texture_settings;
 
 typedef struct stx_pixels {

@@ -210,10 +210,12 @@ public sealed class SeedtexService : IDisposable
     /// Starts a request for a caller that must not block (an engine's main thread): <paramref name="onDone"/> runs
     /// during a later <see cref="Pump"/> with the result, or with the exception (cancellation included). A backdrop
     /// with <paramref name="cubeFaceSize"/> > 0 comes back as a cubemap (<see cref="GenerateCubemapAsync"/>), and a
-    /// <paramref name="map"/> other than None gives that PBR map of the texture (<see cref="GenerateMapAsync"/>).
+    /// <paramref name="map"/> other than None gives that PBR map of the texture (<see cref="GenerateMapAsync"/>, with
+    /// <paramref name="mapOptions"/> or the defaults).
     /// </summary>
     public void Submit(TextureRequest request, RequestPriority priority, Action<GenerationResult?, Exception?> onDone,
-        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default, int cubeFaceSize = 0, MapKind map = MapKind.None)
+        IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default, int cubeFaceSize = 0, MapKind map = MapKind.None,
+        SurfaceMapOptions? mapOptions = null)
     {
         ArgumentNullException.ThrowIfNull(onDone);
         _ = Task.Run(async () =>
@@ -221,7 +223,7 @@ public sealed class SeedtexService : IDisposable
             try
             {
                 var result = cubeFaceSize > 0 ? await GenerateCubemapAsync(request, cubeFaceSize, priority, progress, cancellationToken).ConfigureAwait(false)
-                    : map != MapKind.None ? await GenerateMapAsync(request, map, null, priority, progress, cancellationToken).ConfigureAwait(false)
+                    : map != MapKind.None ? await GenerateMapAsync(request, map, mapOptions, priority, progress, cancellationToken).ConfigureAwait(false)
                     : await GenerateAsync(request, priority, progress, cancellationToken).ConfigureAwait(false);
                 // Image creation and the staging copy happen here, off the engine's thread; Pump only records and submits.
                 var staged = Stage(result);

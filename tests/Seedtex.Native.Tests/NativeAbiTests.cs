@@ -28,6 +28,7 @@ public class NativeAbiTests
         Assert.DoesNotContain("FAIL", result.Output, StringComparison.Ordinal);
         Assert.Contains("ok   second request is a cache hit", result.Output, StringComparison.Ordinal);
         Assert.Contains("ok   double release is an invalid handle", result.Output, StringComparison.Ordinal);
+        Assert.Contains("ok   DirectX normal map: red and blue as OpenGL's, green mirrored", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

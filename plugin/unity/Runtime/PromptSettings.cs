@@ -46,6 +46,8 @@ namespace Seedtex.Unity
         public int previewEvery;
         /// <summary>The colour texture, or one of its PBR maps (textures only, not backdrops); normals are OpenGL-style (Y up), as Unity expects.</summary>
         public PromptOutput output;
+        /// <summary>With output Normal: how steep the normals are; 0 is the default (2).</summary>
+        public float normalStrength;
 
         public PromptSettings Copy() => (PromptSettings)MemberwiseClone();
     }

@@ -77,6 +77,8 @@ namespace Seedtex.Unity
                     CubeFaceSize = settings.backdrop ? settings.cubeFaceSize : 0,
                     PreviewEvery = settings.previewEvery,
                     Output = (uint)settings.output,
+                    NormalConvention = 0,   // OpenGL (green = +Y), Unity's convention
+                    NormalStrength = settings.normalStrength,
                 };
                 SeedtexNative.Check(SeedtexNative.RequestTexture(_handle, ref native, out IntPtr request), "stx_request_texture");
                 return new SeedtexRequest(this, request, settings.Copy());

@@ -39,7 +39,7 @@ namespace Seedtex.Unity
         /// <summary>libseedtex.so / seedtex.dll / libseedtex.dylib in the package's Plugins folder.</summary>
         public const string Library = "seedtex";
 
-        public const uint AbiVersion = 3;
+        public const uint AbiVersion = 4;
         public const uint TileX = 1;
         public const uint TileY = 2;
         public const uint KindTexture = 1;
@@ -77,6 +77,8 @@ namespace Seedtex.Unity
             public int CubeFaceSize;
             public int PreviewEvery;
             public uint Output;
+            public uint NormalConvention;
+            public float NormalStrength;
         }
 
         [StructLayout(LayoutKind.Sequential)]

@@ -192,6 +192,36 @@ int main(int argc, char** argv) {
           && stx_request_get_pixels(normal2, &np2) == STX_OK && np2.cache_hit == 1 && memcmp(np.data, np2.data, np.size) == 0,
           "the same normal map again is a cache hit with the same bytes");
     CHECK(stx_request_release(normal2) == STX_OK, "release the second normal map");
+    /* ABI 4: the DirectX convention flips green only; an explicit strength 2 is the default's entry. */
+    stx_texture_settings dx = n;
+    dx.normal_convention = STX_NORMAL_DIRECTX;
+    stx_pixels dp = { sizeof dp };
+    CHECK(stx_request_texture(ctx, &dx, &normal2) == STX_OK && wait_done(stx_pump, stx_request_poll, ctx, normal2) == STX_REQUEST_DONE
+          && stx_request_get_pixels(normal2, &dp) == STX_OK && dp.cache_hit == 0 && dp.size == np.size, "DirectX normal map made (its own entry)");
+    int flipped = 1;
+    for (int i = 0; i < 64 * 64; i++) {
+        int g = dp.data[i * 4 + 1] + np.data[i * 4 + 1];
+        flipped &= dp.data[i * 4] == np.data[i * 4] && dp.data[i * 4 + 2] == np.data[i * 4 + 2] && g >= 254 && g <= 256;
+    }
+    CHECK(flipped, "DirectX normal map: red and blue as OpenGL's, green mirrored (g_dx + g_gl = 255 +- 1)");
+    CHECK(stx_request_release(normal2) == STX_OK, "release the DirectX normal map");
+    stx_texture_settings two = n;
+    two.normal_strength = 2.0f;
+    CHECK(stx_request_texture(ctx, &two, &normal2) == STX_OK && wait_done(stx_pump, stx_request_poll, ctx, normal2) == STX_REQUEST_DONE
+          && stx_request_get_pixels(normal2, &np2) == STX_OK && np2.cache_hit == 1 && memcmp(np.data, np2.data, np.size) == 0,
+          "normal_strength 2 is the default (0): the same entry");
+    CHECK(stx_request_release(normal2) == STX_OK, "release the strength-2 normal map");
+    two.normal_strength = 8.0f;
+    CHECK(stx_request_texture(ctx, &two, &normal2) == STX_OK && wait_done(stx_pump, stx_request_poll, ctx, normal2) == STX_REQUEST_DONE
+          && stx_request_get_pixels(normal2, &np2) == STX_OK && np2.cache_hit == 0 && memcmp(np.data, np2.data, np.size) != 0,
+          "a steeper normal map is another entry with other pixels");
+    CHECK(stx_request_release(normal2) == STX_OK, "release the strength-8 normal map");
+    dx.normal_convention = 2;
+    CHECK(stx_request_texture(ctx, &dx, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "STX_NORMAL_DIRECTX"), "unknown normal convention is refused");
+    two.normal_strength = -1.0f;
+    CHECK(stx_request_texture(ctx, &two, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "normal_strength"), "negative normal strength is refused");
+    two.normal_strength = NAN;
+    CHECK(stx_request_texture(ctx, &two, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "normal_strength"), "NaN normal strength is refused");
     n.output = 5;
     CHECK(stx_request_texture(ctx, &n, &normal2) == STX_ERROR_INVALID_ARGUMENT && strstr(stx_last_error(), "STX_OUTPUT_ALBEDO"), "unknown output is refused");
     b.output = STX_OUTPUT_ROUGHNESS;
