@@ -174,8 +174,12 @@ internal static unsafe class Exports
             throw new AbiException(Status.InvalidArgument, $"normal_convention {s.NormalConvention} is unknown; use STX_NORMAL_OPENGL (0) or STX_NORMAL_DIRECTX (1)");
         if (!(s.NormalStrength >= 0 && s.NormalStrength <= 64))
             throw new AbiException(Status.InvalidArgument, $"normal_strength {s.NormalStrength.ToString(System.Globalization.CultureInfo.InvariantCulture)} is invalid; use 0 for the default (2) or a number above 0 up to 64");
-        return new SurfaceMapOptions(TileAxes.None, NormalStrength: s.NormalStrength == 0 ? 2f : s.NormalStrength,
-            Convention: s.NormalConvention == 1 ? NormalMapConvention.DirectX : NormalMapConvention.OpenGl);
+        var defaults = DerivedOutputs.Default.Maps;
+        return defaults with
+        {
+            NormalStrength = s.NormalStrength == 0 ? defaults.NormalStrength : s.NormalStrength,
+            Convention = s.NormalConvention == 1 ? NormalMapConvention.DirectX : NormalMapConvention.OpenGl,
+        };
     }
 
     [UnmanagedCallersOnly(EntryPoint = "stx_pump")]

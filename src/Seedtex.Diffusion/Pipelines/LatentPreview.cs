@@ -47,25 +47,15 @@ public sealed class LatentPreview
     {
         // Flat colours, not a decode of noise: a fine-tuned decoder renders off-distribution noise in colours that
         // say little about real latents; the encoder's latents of flat colour blocks are ones it really makes.
-        const int size = FitSize * 8, block = 16;
-        var random = new Random(0);
+        const int size = FitSize * 8, block = 16, blocksPerRow = size / block;
+        var colours = new byte[blocksPerRow * blocksPerRow * 3];   // RGB per block, row by row
+        new Random(0).NextBytes(colours);
         var rgba = new byte[size * size * 4];
-        var blockColour = new byte[3];
-        for (int by = 0; by < size / block; by++)
+        for (int p = 0; p < size * size; p++)
         {
-            for (int bx = 0; bx < size / block; bx++)
-            {
-                random.NextBytes(blockColour);
-                for (int y = by * block; y < (by + 1) * block; y++)
-                {
-                    for (int x = bx * block; x < (bx + 1) * block; x++)
-                    {
-                        int p = y * size + x;
-                        blockColour.CopyTo(rgba.AsSpan(p * 4, 3));
-                        rgba[p * 4 + 3] = 255;
-                    }
-                }
-            }
+            int b = p / size / block * blocksPerRow + p % size / block;
+            colours.AsSpan(b * 3, 3).CopyTo(rgba.AsSpan(p * 4, 3));
+            rgba[p * 4 + 3] = 255;
         }
         var latents = vae.Encode(rgba, size, size, new PipelineTimings(), runOptions);
         // Targets: what the decoder makes of those latents, so the map follows this decoder's colours.
