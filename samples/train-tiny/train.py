@@ -77,6 +77,8 @@ class Budget:
         self._t = now
 
     def frac(self, step):
+        if self.limit <= 0:
+            return 1.0   # a stage given 0 minutes is skipped
         return max(self.elapsed / self.limit, step / self.max_steps)
 
     def done(self, step):
