@@ -63,11 +63,11 @@ def vae_psnr(ae, seed, clf):
         rec = torch.cat([(ae.decoder(ae.encoder(x[i:i + 8] * 2 - 1)) / 2 + 0.5).clamp(0, 1) for i in range(0, len(x), 8)])
         rec = (rec * 255).round() / 255
         mse = (rec - x).pow(2).mean(dim=(1, 2, 3))
-        out[name] = {"psnr_db_mean_of_images": round((10 * torch.log10(1 / mse)).mean().item(), 2),
+        psnr = 10 * torch.log10(1 / mse)
+        out[name] = {"psnr_db_mean_of_images": round(psnr.mean().item(), 2),
                      "psnr_db_pooled": round(10 * math.log10(1 / mse.mean().item()), 2), "images": len(x)}
         if name == "materials":
             # per family: pixel-scale speckle (granite) cannot pass an 8x, 4-channel bottleneck
-            psnr = 10 * torch.log10(1 / mse)
             out[name]["psnr_db_per_family"] = {
                 FAMILY_NAMES[f]: round(psnr[[i for i, g in enumerate(families) if g == f]].mean().item(), 2)
                 for f in sorted(set(families))}
