@@ -67,11 +67,10 @@ def vae_psnr(ae, seed, clf):
         out[name] = {"psnr_db_mean_of_images": round(psnr.mean().item(), 2),
                      "psnr_db_pooled": round(10 * math.log10(1 / mse.mean().item()), 2), "images": len(x)}
         if name == "materials":
+            y = torch.tensor(families)
             # per family: pixel-scale speckle (granite) cannot pass an 8x, 4-channel bottleneck
             out[name]["psnr_db_per_family"] = {
-                FAMILY_NAMES[f]: round(psnr[[i for i, g in enumerate(families) if g == f]].mean().item(), 2)
-                for f in sorted(set(families))}
-            y = torch.tensor(families)
+                FAMILY_NAMES[f]: round(psnr[y == f].mean().item(), 2) for f in y.unique().tolist()}
             out[name]["classifier_accuracy_original"] = round((clf.predict(x) == y).float().mean().item(), 4)
             out[name]["classifier_accuracy_reconstructed"] = round((clf.predict(rec) == y).float().mean().item(), 4)
     return out
