@@ -34,6 +34,14 @@ def min_snr_weight(t, gamma):
     return snr1.clamp(max=gamma) / snr1
 
 
+def contrast_weight(x0, ref_var):
+    """Per-image loss weight sqrt(ref / (var + ref / 20)): the v loss scales with the latent's own
+    variance, so a faint weave or wood grain (latent variance ~1/50 of lava's) barely moved the
+    gradient and came out flat. The square root and the floor keep high-contrast images in play."""
+    var = x0.var(dim=(2, 3)).mean(1)
+    return (ref_var / (var + ref_var / 20)).sqrt()
+
+
 def euler_schedule(steps):
     """Timesteps and sigmas for `steps` Euler steps with trailing spacing (diffusers' formulas)."""
     ratio = TRAIN_STEPS / steps

@@ -149,10 +149,13 @@ def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE):
         imgs = gen(prompt, seeds, guidance=guidance)
         images.append(imgs)
         pred = clf.predict(imgs)
+        ref_pred = clf.predict(ref["images"])
         de = delta_e(mean_lab(imgs), ref["lab"])
         rows.append({"prompt": prompt, "family": FAMILY_NAMES[fam],
                      "predicted": [FAMILY_NAMES[i] for i in pred.tolist()],
-                     "correct": int((pred == fam).sum()), "delta_e": [round(v, 1) for v in de.tolist()],
+                     "correct": int((pred == fam).sum()),
+                     "procedural_renders_correct": int((ref_pred == fam).sum()),
+                     "delta_e": [round(v, 1) for v in de.tolist()],
                      "seed_mean_abs_diff": round(mean_abs_diff(imgs), 4),
                      "procedural_mean_abs_diff": round(mean_abs_diff(ref["images"][:len(seeds)]), 4),
                      "seed_feature_distance": round(feature_distance(clf, imgs), 3),
@@ -162,6 +165,9 @@ def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE):
         "images": n, "size": SIZE, "steps": STEPS, "guidance": guidance,
         "prompt_adherence": round(sum(r["correct"] for r in rows) / n, 4),
         "prompt_adherence_controls": structure_controls(clf, images),
+        # the same measure on procedural renders of these very prompts: what a perfect generator would score
+        "prompt_adherence_of_procedural_renders": round(
+            sum(r["procedural_renders_correct"] for r in rows) / sum(len(ref["images"]) for ref in refs), 4),
         "colour_adherence_within_delta_e_15": round(sum(sum(d <= DELTA_E_MAX for d in r["delta_e"]) for r in rows) / n, 4),
         "median_delta_e": round(float(np.median([d for r in rows for d in r["delta_e"]])), 2),
         "seed_mean_abs_diff": round(float(np.mean([r["seed_mean_abs_diff"] for r in rows])), 4),

@@ -330,6 +330,8 @@ def stage_diffusion(run, args, log, tok, bank):
     specs = [cap.MaterialSpec(**s) for s in bank["specs"]]
     scale = bank["scale"]
     last_save, avg = time.time(), None
+    # the bank's mean per-image latent variance: the reference for --contrast-balance
+    ref_var = bank["materials"].var(dim=(2, 3)).mean().item() * scale ** 2
     pairs = list(zip(ema["te"].parameters(), te.parameters())) + list(zip(ema["unet"].parameters(), unet.parameters()))
     while not budget.done(step):
         rng = random.Random(args.seed * 1_000_033 + step)
@@ -352,7 +354,10 @@ def stage_diffusion(run, args, log, tok, bank):
             g["lr"] = cosine_lr(args.lr, budget.frac(step), (step + 1) / 200)
         ctx, _ = te(ids)
         per_sample = (unet(xt, t.float(), ctx) - v).pow(2).mean((1, 2, 3))
-        loss = (per_sample * diffusion.min_snr_weight(t, args.min_snr)).mean()
+        weight = diffusion.min_snr_weight(t, args.min_snr)
+        if args.contrast_balance:
+            weight = weight * diffusion.contrast_weight(x0, ref_var)
+        loss = (per_sample * weight).mean()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -398,6 +403,8 @@ def main():
     p.add_argument("--lr", type=float, default=4e-4)
     p.add_argument("--ema", type=float, default=0.998)
     p.add_argument("--min-snr", type=float, default=5.0, help="cap on the x0 loss weight SNR+1 (0: off)")
+    p.add_argument("--contrast-balance", action="store_true",
+                   help="weigh each image's loss by its latent contrast, so faint detail (weave, grain) counts")
     p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")
     p.add_argument("--decoder-steps", type=int, default=20000)
     p.add_argument("--decoder-lr", type=float, default=3e-4)
