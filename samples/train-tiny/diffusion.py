@@ -34,12 +34,16 @@ def min_snr_weight(t, gamma):
     return snr1.clamp(max=gamma) / snr1
 
 
+def image_variance(x0):
+    """Each latent's spatial variance, averaged over its channels: [N, C, H, W] -> [N]."""
+    return x0.var(dim=(2, 3)).mean(1)
+
+
 def contrast_weight(x0, ref_var):
     """Per-image loss weight sqrt(ref / (var + ref / 20)): the v loss scales with the latent's own
     variance, so a faint weave or wood grain (latent variance ~1/50 of lava's) barely moved the
     gradient and came out flat. The square root and the floor keep high-contrast images in play."""
-    var = x0.var(dim=(2, 3)).mean(1)
-    return (ref_var / (var + ref_var / 20)).sqrt()
+    return (ref_var / (image_variance(x0) + ref_var / 20)).sqrt()
 
 
 def euler_schedule(steps):

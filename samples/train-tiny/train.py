@@ -331,7 +331,7 @@ def stage_diffusion(run, args, log, tok, bank):
     scale = bank["scale"]
     last_save, avg = time.time(), None
     # the bank's mean per-image latent variance: the reference for --contrast-balance
-    ref_var = bank["materials"].var(dim=(2, 3)).mean().item() * scale ** 2
+    ref_var = diffusion.image_variance(bank["materials"] * scale).mean().item() if args.contrast_balance else None
     pairs = list(zip(ema["te"].parameters(), te.parameters())) + list(zip(ema["unet"].parameters(), unet.parameters()))
     while not budget.done(step):
         rng = random.Random(args.seed * 1_000_033 + step)

@@ -135,7 +135,7 @@ public sealed class SeedtexServiceTests : IDisposable
         long after = SettledHeapBytes();
         // A leak of the requests themselves would hold perRequest (about 2 KB) each, 10 MB in all; what may stay is the
         // runtime's own: pool threads (under 512 bytes per request in every run) and, in some runs, one buffer the
-        // size of the blocker's 512x512x4 floats (3.9-4.0 MB more, seen on 2026-12-06 in some runs of this assembly).
+        // size of the blocker's 512x512x4 floats (3.9-4.4 MB held in all, seen on 2026-12-06 in some runs of this assembly).
         const long blockerBuffer = 512 * 512 * 4 * sizeof(float);
         Assert.True(after - before < queued * 512L + blockerBuffer, $"{after - before} bytes still held after every request was cancelled ({perRequest} per queued request)");
         Assert.Equal(0, generator.GenerationCount);
