@@ -36,6 +36,8 @@ public sealed class SeedtexServiceTests : IDisposable
         Scheduler = "euler",
     };
 
+    private const int BlockerSize = 512;
+
     /// <summary>
     /// A request that holds the inference slot until cancelled, reporting each step: 1,000 steps at 512 px take
     /// minutes (at 64 px they took seconds, and a loaded machine let the queue behind it start draining).
@@ -45,7 +47,7 @@ public sealed class SeedtexServiceTests : IDisposable
         var cancel = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new Inline(p => { if (p.Stage == GenerationStage.Denoising) started.TrySetResult(); });
-        var slow = Quick(999, steps: 1000) with { Width = 512, Height = 512 };
+        var slow = Quick(999, steps: 1000) with { Width = BlockerSize, Height = BlockerSize };
         return (service.GenerateAsync(slow, RequestPriority.Interactive, progress, cancel.Token), cancel, started);
     }
 
@@ -136,7 +138,7 @@ public sealed class SeedtexServiceTests : IDisposable
         // A leak of the requests themselves would hold perRequest (about 2 KB) each, 10 MB in all; what may stay is the
         // runtime's own: pool threads (under 512 bytes per request in every run) and, in some runs, one buffer the
         // size of the blocker's 512x512x4 floats (3.9-4.4 MB held in all, seen on 2026-12-06 in some runs of this assembly).
-        const long blockerBuffer = 512 * 512 * 4 * sizeof(float);
+        const long blockerBuffer = (long)BlockerSize * BlockerSize * 4 * sizeof(float);
         Assert.True(after - before < queued * 512L + blockerBuffer, $"{after - before} bytes still held after every request was cancelled ({perRequest} per queued request)");
         Assert.Equal(0, generator.GenerationCount);
     }
