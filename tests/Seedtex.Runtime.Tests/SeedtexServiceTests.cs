@@ -116,7 +116,7 @@ public sealed class SeedtexServiceTests : IDisposable
         // Queued requests hold their settings and a place in line, never pixels: memory grows by a small constant
         // per request, however long the queue, and cancelling them gives it back.
         const int queued = 5000;
-        long before = GC.GetTotalMemory(forceFullCollection: true);
+        long before = LiveHeapBytes();
         using var cancel = new CancellationTokenSource();
         var waiting = Enumerable.Range(0, queued).Select(i => service.GenerateAsync(Quick(10_000 + i), RequestPriority.Bake, null, cancel.Token)).ToArray();
         // A request joins the queue after its cache lookup, which may finish on a pool thread.
@@ -124,7 +124,7 @@ public sealed class SeedtexServiceTests : IDisposable
         while (service.QueuedGenerations < queued && DateTime.UtcNow < deadline)
             await Task.Delay(10);
         Assert.Equal(queued, service.QueuedGenerations);
-        long perRequest = (GC.GetTotalMemory(forceFullCollection: true) - before) / queued;
+        long perRequest = (LiveHeapBytes() - before) / queued;
         Assert.True(perRequest < 8 * 1024, $"{perRequest} bytes per queued request");
 
         await cancel.CancelAsync();
@@ -136,10 +136,8 @@ public sealed class SeedtexServiceTests : IDisposable
         Array.Clear(waiting);
         long after = SettledHeapBytes();
         // A leak of the requests themselves would hold perRequest (about 2 KB) each, 10 MB in all; what may stay is the
-        // runtime's own: pool threads (under 512 bytes per request in every run) and, in some runs, one buffer the
-        // size of the blocker's 512x512x4 floats (3.9-4.4 MB held in all, seen on 2026-12-06 in some runs of this assembly).
-        const long blockerBuffer = (long)BlockerSize * BlockerSize * 4 * sizeof(float);
-        Assert.True(after - before < queued * 512L + blockerBuffer, $"{after - before} bytes still held after every request was cancelled ({perRequest} per queued request)");
+        // capacity the flight table and the queue grew to, and pool threads (under 80 bytes per request in every run).
+        Assert.True(after - before < queued * 512L, $"{after - before} bytes still held after every request was cancelled ({perRequest} per queued request)");
         Assert.Equal(0, generator.GenerationCount);
     }
 
@@ -152,10 +150,25 @@ public sealed class SeedtexServiceTests : IDisposable
         long least = long.MaxValue;
         for (int i = 0; i < 4; i++)
         {
-            least = Math.Min(least, GC.GetTotalMemory(forceFullCollection: true));
+            least = Math.Min(least, LiveHeapBytes());
             Thread.Sleep(100);
         }
         return least;
+    }
+
+    /// <summary>
+    /// Live bytes after a full blocking collection: the heap it left less its free space. Not GC.GetTotalMemory: under
+    /// the regions GC (.NET 10.0.12 here) it leaves out a gen0 region that a pinned object keeps in place but still
+    /// subtracts that region's free space, so it reads up to one 4 MB region low, even negative (dotnet/runtime#106712):
+    /// a "before" read low that way made about 4 MB look held after every request was gone.
+    /// </summary>
+    private static long LiveHeapBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        var heap = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return heap.HeapSizeBytes - heap.FragmentedBytes;
     }
 
     [Fact]
