@@ -353,7 +353,8 @@ def stage_diffusion(run, args, log, tok, bank):
         for g in opt.param_groups:
             g["lr"] = cosine_lr(args.lr, budget.frac(step), (step + 1) / 200)
         ctx, _ = te(ids)
-        per_sample = (unet(xt, t.float(), ctx) - v).pow(2).mean((1, 2, 3))
+        keep = (torch.rand(len(texts), generator=gen) >= args.pool_dropout).float() if args.pool_dropout else None
+        per_sample = (unet(xt, t.float(), ctx, keep) - v).pow(2).mean((1, 2, 3))
         weight = diffusion.min_snr_weight(t, args.min_snr)
         if args.contrast_balance:
             weight = weight * diffusion.contrast_weight(x0, ref_var)
@@ -405,6 +406,8 @@ def main():
     p.add_argument("--min-snr", type=float, default=5.0, help="cap on the x0 loss weight SNR+1 (0: off)")
     p.add_argument("--contrast-balance", action="store_true",
                    help="weigh each image's loss by its latent contrast, so faint detail (weave, grain) counts")
+    p.add_argument("--pool-dropout", type=float, default=0.0,
+                   help="share of samples trained without the pooled text vector, so cross-attention must carry the prompt too")
     p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")
     p.add_argument("--decoder-steps", type=int, default=20000)
     p.add_argument("--decoder-lr", type=float, default=3e-4)

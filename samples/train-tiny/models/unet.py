@@ -60,10 +60,15 @@ class UNet(nn.Module):
         nn.init.zeros_(self.conv_out.weight)
         nn.init.zeros_(self.conv_out.bias)
 
-    def forward(self, sample, timestep, encoder_hidden_states):
+    def forward(self, sample, timestep, encoder_hidden_states, pooled_keep=None):
+        """pooled_keep: training only, [B] of 0/1; 0 drops that sample's pooled text vector (train.py --pool-dropout)."""
         ctx = encoder_hidden_states
         t = timestep.reshape(-1).expand(sample.shape[0])   # [1] broadcasts to the batch
-        emb = self.time(timestep_features(t)) + self.pool(ctx)
+        emb = self.time(timestep_features(t))
+        pooled = self.pool(ctx)
+        if pooled_keep is not None:
+            pooled = pooled * pooled_keep.unsqueeze(1)
+        emb = emb + pooled
         h = self.conv_in(sample)
         s0 = self.d0b(self.d0a(h, emb), emb)
         s1 = self.a1(self.d1(self.down0(s0), emb), ctx)
