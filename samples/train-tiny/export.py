@@ -1,12 +1,17 @@
 """Export the trained parts in the diffusers ONNX folder layout (what optimum writes for
 OnnxStableDiffusionPipeline): model_index.json, scheduler/, tokenizer/, text_encoder/, unet/,
-vae_decoder/, vae_encoder/, each model as model.onnx (opset 17, float32) with a config.json."""
+vae_decoder/, vae_encoder/, each model as model.onnx (opset 17, float32 inputs, outputs and
+arithmetic) with a config.json. Weights are stored as float16, each behind a Cast to float32
+that ONNX Runtime folds when it loads the graph: half the bytes for the 24 MB budget, the same
+speed, and images within one 8-bit level of float32 storage."""
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import onnx
 import torch
+from onnx import helper, numpy_helper
 from torch import nn
 
 import diffusion
@@ -46,10 +51,35 @@ def _export(module, args, path, inputs, outputs, axes, static_dims=None):
         for out in model.graph.output:
             for axis, value in static_dims.get(out.name, {}).items():
                 out.type.tensor_type.shape.dim[axis].dim_value = value
-        onnx.save(model, str(path))
+    store_half(model.graph)
+    onnx.save(model, str(path))
     onnx.checker.check_model(model, full_check=True)
     onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
     return path.stat().st_size
+
+
+HALF_SUFFIX = "_fp16"
+HALF_MIN_ELEMENTS = 1024   # smaller tensors (norm scales, biases) save nothing worth their precision
+
+
+def store_half(graph):
+    """Replace each large float32 initializer by a float16 one of the same name + HALF_SUFFIX and
+    a Cast back to the original name, so every consumer still reads float32. Tensors whose
+    values float16 cannot hold (the causal mask's -1e9) stay float32."""
+    kept, casts = [], []
+    for init in graph.initializer:
+        value = numpy_helper.to_array(init)
+        if (init.data_type != onnx.TensorProto.FLOAT or value.size < HALF_MIN_ELEMENTS
+                or not np.all(np.abs(value) <= np.finfo(np.float16).max)):
+            kept.append(init)
+            continue
+        half = numpy_helper.from_array(value.astype(np.float16), init.name + HALF_SUFFIX)
+        kept.append(half)
+        casts.append(helper.make_node("Cast", [half.name], [init.name], to=onnx.TensorProto.FLOAT))
+    nodes = casts + list(graph.node)
+    del graph.initializer[:], graph.node[:]
+    graph.initializer.extend(kept)
+    graph.node.extend(nodes)
 
 
 def _write_json(path, obj):
@@ -88,7 +118,7 @@ def configs(vocab_size, scale, tok):
         "unet/config.json": {
             "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION,
             "sample_size": 32, "in_channels": 4, "out_channels": 4,
-            "block_out_channels": list(unet_mod.CHANNELS), "layers_per_block": 1,
+            "block_out_channels": list(unet_mod.CHANNELS), "layers_per_block": 2,
             "down_block_types": ["DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
             "up_block_types": ["CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"],
             "mid_block_type": "UNetMidBlock2DCrossAttn", "cross_attention_dim": te_mod.WIDTH,

@@ -20,7 +20,14 @@ import export
 
 
 def _initializers(path):
-    return {i.name: numpy_helper.to_array(i) for i in onnx.load(str(path)).graph.initializer}
+    """name -> float32 value; a weight stored as float16 behind a Cast (export.store_half) is read
+    under the Cast's output name, the name the graph's consumers use."""
+    graph = onnx.load(str(path)).graph
+    values = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "Cast" and node.input[0] in values and node.input[0].endswith(export.HALF_SUFFIX):
+            values[node.output[0]] = values.pop(node.input[0]).astype(np.float32)
+    return values
 
 
 def _transforms(p):
@@ -59,8 +66,8 @@ def load_into(module, onnx_path, export_fn):
     gen = torch.Generator().manual_seed(1234)
     with torch.no_grad():
         originals = {n: p.detach().clone() for n, p in module.named_parameters()}
-        for p in module.parameters():
-            p.copy_(torch.randn(p.shape, generator=gen))
+        for p in module.parameters():   # values float16 holds exactly, so weights stored half still match
+            p.copy_(torch.randn(p.shape, generator=gen).half().float())
         with tempfile.TemporaryDirectory() as tmp:
             probe = Path(tmp) / "model.onnx"
             export_fn(module, probe)
