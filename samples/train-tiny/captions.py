@@ -93,6 +93,26 @@ EVAL_SKIES = (
 HELD_OUT = frozenset(p for p, *_ in EVAL_MATERIALS) | frozenset(p for p, *_ in EVAL_SKIES)
 
 
+def validation_materials(per_family=2, seed=20261206):
+    """Grammar captions (the training distribution, none of the held-out prompts), per_family per
+    family, in EVAL_MATERIALS' form: sampling settings are chosen on these, so the evaluation
+    prompts stay a test set."""
+    from data.dataset import sample_material_specs
+    rng = random.Random(seed)
+    out = []
+    for fi in range(len(FAMILIES)):
+        n = 0
+        while n < per_family:
+            spec = sample_material_specs(rng, 1, family=fi)[0]
+            spec.scale = None     # the reference renders use the default scale
+            text = material_caption(spec, rng, True)
+            if text in HELD_OUT or any(text == o[0] for o in out):
+                continue
+            out.append((text, fi, spec.tone, spec.colour, int(spec.wear > 0), int(spec.moss > 0), int(spec.wet > 0)))
+            n += 1
+    return tuple(out)
+
+
 def all_words():
     """Every word the grammar can emit, for the tokenizer's training corpus."""
     from data.palette import COLOURS, TONES

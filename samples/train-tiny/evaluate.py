@@ -119,11 +119,11 @@ class CliGenerator:
         return torch.stack(out)
 
 
-def references(seed, per_prompt=16):
-    """Mean Lab colour and images of procedural data matching each held-out prompt's parameters."""
+def references(seed, per_prompt=16, materials=cap.EVAL_MATERIALS):
+    """Mean Lab colour and images of procedural data matching each prompt's parameters."""
     gen = torch.Generator().manual_seed(seed)
     out = []
-    for prompt, fam, tone, colour, wear, moss, wet in cap.EVAL_MATERIALS:
+    for prompt, fam, tone, colour, wear, moss, wet in materials:
         spec = cap.MaterialSpec(fam, colour, tone, None, 0.8 * wear, 0.8 * moss, 0.8 * wet)
         imgs = dataset.render_specs(gen, [spec] * per_prompt, SIZE)
         out.append({"lab": mean_lab(imgs).mean(0), "images": imgs})
@@ -143,9 +143,9 @@ def mean_abs_diff(imgs):
     return tot / (n * (n - 1) / 2)
 
 
-def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE):
+def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE, materials=cap.EVAL_MATERIALS):
     rows, images = [], []
-    for (prompt, fam, tone, colour, *_), ref in zip(cap.EVAL_MATERIALS, refs):
+    for (prompt, fam, tone, colour, *_), ref in zip(materials, refs):
         imgs = gen(prompt, seeds, guidance=guidance)
         images.append(imgs)
         pred = clf.predict(imgs)
@@ -164,7 +164,7 @@ def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE):
     summary = {
         "images": n, "size": SIZE, "steps": STEPS, "guidance": guidance,
         "prompt_adherence": round(sum(r["correct"] for r in rows) / n, 4),
-        "prompt_adherence_controls": structure_controls(clf, images),
+        "prompt_adherence_controls": structure_controls(clf, images, materials),
         # the same measure on procedural renders of these very prompts: what a perfect generator would score
         "prompt_adherence_of_procedural_renders": round(
             sum(r["procedural_renders_correct"] for r in rows) / sum(len(ref["images"]) for ref in refs), 4),
@@ -178,11 +178,11 @@ def generated_metrics(gen, clf, refs, seeds, guidance=GUIDANCE):
     return summary, rows, images
 
 
-def structure_controls(clf, images):
+def structure_controls(clf, images, materials):
     """Adherence of the same images with their structure destroyed (pixels shuffled; each image
     its flat mean colour): near chance (1/24) shows the classifier judges structure, not colour."""
     x = torch.cat(images)
-    y = torch.tensor([fam for (_, fam, *_), imgs in zip(cap.EVAL_MATERIALS, images) for _ in range(len(imgs))])
+    y = torch.tensor([fam for (_, fam, *_), imgs in zip(materials, images) for _ in range(len(imgs))])
     n, c, h, w = x.shape
     g = torch.Generator().manual_seed(0)
     shuffled = torch.stack([im.reshape(c, -1)[:, torch.randperm(h * w, generator=g)].reshape(c, h, w) for im in x])
@@ -286,29 +286,47 @@ def main():
     p.add_argument("--cli", help="command that runs `seedtex` (generate is appended)")
     p.add_argument("--eval-seeds", type=int, default=8)
     p.add_argument("--guidance", type=float, default=GUIDANCE)
+    p.add_argument("--prompts", choices=("evaluation", "validation"), default="evaluation",
+                   help="validation: two grammar captions per family, for choosing sampling settings; "
+                        "reported in <run>/validation_report.json, eval_report.json is left alone")
     args = p.parse_args()
     log = train.Log(args.run / "log.jsonl")
-    clf, _ = _classifier(args.run, EVAL_SEED, log)
-    refs = references(EVAL_SEED + 11)
-    seeds = list(range(1, args.eval_seeds + 1))
     if args.cli:
         gen = CliGenerator(args.cli, args.model)
-        summary, rows, _ = generated_metrics(gen, clf, refs, seeds, args.guidance)
-        summary["seconds_per_image_including_process_start"] = round(float(np.mean(gen.seconds)), 2)
-        _update_report(HERE / "eval_report.json", "csharp_pipeline", {"summary": summary, "per_prompt": rows})
-        log(stage="evaluate", generator="csharp", **summary)
     else:
-        # the shipped model itself, read back from its ONNX graphs
-        import bpe
-        import from_onnx
-        from models.text_encoder import TextEncoder, WIDTH
-        from models.unet import UNet
-        from models.vae import AutoEncoder
-        tok = bpe.Tokenizer.load(args.model / "tokenizer")
-        ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
-        from_onnx.load_all(args.model, tok, ae, te, unet)
-        scale = json.loads((args.model / "vae_decoder/config.json").read_text())["scaling_factor"]
-        run_all(args, log, tok, ae, te, unet, {"scale": scale})
+        tok, ae, te, unet, scale = _load_exported(args.model)
+        if args.prompts == "evaluation":
+            run_all(args, log, tok, ae, te, unet, {"scale": scale})
+            return
+        gen = TorchGenerator(tok, ae.eval(), te.eval(), unet.eval(), scale)
+    clf, _ = _classifier(args.run, EVAL_SEED, log)
+    materials = cap.validation_materials() if args.prompts == "validation" else cap.EVAL_MATERIALS
+    seeds = list(range(1, args.eval_seeds + 1))
+    summary, rows, _ = generated_metrics(gen, clf, references(EVAL_SEED + 11, materials=materials), seeds,
+                                         args.guidance, materials)
+    if args.cli:
+        summary["seconds_per_image_including_process_start"] = round(float(np.mean(gen.seconds)), 2)
+    if args.prompts == "validation":
+        _update_report(args.run / "validation_report.json", f"{gen.name}, guidance {args.guidance:g}",
+                       {"summary": summary, "per_prompt": rows})
+        log(stage="validate", generator=gen.name, **summary)
+    else:   # the torch sampler's evaluation went through run_all above
+        _update_report(HERE / "eval_report.json", "csharp_pipeline", {"summary": summary, "per_prompt": rows})
+        log(stage="evaluate", generator=gen.name, **summary)
+
+
+def _load_exported(model):
+    """The shipped model itself, read back from its ONNX graphs into the torch modules."""
+    import bpe
+    import from_onnx
+    from models.text_encoder import TextEncoder, WIDTH
+    from models.unet import UNet
+    from models.vae import AutoEncoder
+    tok = bpe.Tokenizer.load(model / "tokenizer")
+    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    from_onnx.load_all(model, tok, ae, te, unet)
+    scale = json.loads((model / "vae_decoder/config.json").read_text())["scaling_factor"]
+    return tok, ae, te, unet, scale
 
 
 if __name__ == "__main__":

@@ -344,7 +344,7 @@ def stage_diffusion(run, args, log, tok, bank):
             idx = torch.randint(0, len(specs), (args.batch,), generator=gen)
             z = _roll_flip(bank["materials"][idx], gen)
             texts = [dataset.training_caption(specs[i], rng) for i in idx.tolist()]
-        texts = ["" if rng.random() < 0.1 else t for t in texts]   # for classifier-free guidance
+        texts = ["" if rng.random() < args.empty_prompts else t for t in texts]   # for classifier-free guidance
         ids = torch.tensor([tok.encode(t) for t in texts], dtype=torch.int32)
         x0 = z * scale
         t = torch.randint(0, diffusion.TRAIN_STEPS, (len(texts),), generator=gen)
@@ -406,6 +406,8 @@ def main():
     p.add_argument("--min-snr", type=float, default=5.0, help="cap on the x0 loss weight SNR+1 (0: off)")
     p.add_argument("--contrast-balance", action="store_true",
                    help="weigh each image's loss by its latent contrast, so faint detail (weave, grain) counts")
+    p.add_argument("--empty-prompts", type=float, default=0.1,
+                   help="share of training captions replaced by the empty prompt, which guidance subtracts")
     p.add_argument("--pool-dropout", type=float, default=0.0,
                    help="share of samples trained without the pooled text vector, so cross-attention must carry the prompt too")
     p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")
