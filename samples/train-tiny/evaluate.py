@@ -284,7 +284,7 @@ def main():
     p.add_argument("--run", type=Path, default=HERE / "runs" / "main")
     p.add_argument("--model", type=Path, default=train.REPO / "plugin" / "models" / "seedtex-tiny")
     p.add_argument("--cli", help="command that runs `seedtex` (generate is appended)")
-    p.add_argument("--eval-seeds", type=int, default=8)
+    p.add_argument("--eval-seeds", type=train.seed_count, default=8)
     p.add_argument("--guidance", type=float, default=GUIDANCE)
     p.add_argument("--prompts", choices=("evaluation", "validation"), default="evaluation",
                    help="validation: two grammar captions per family, for choosing sampling settings; "

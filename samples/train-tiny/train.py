@@ -387,6 +387,14 @@ def _diff_state(te, unet, ema, opt, step, budget, done):
             "elapsed": budget.elapsed if budget else 0.0, "done": done}
 
 
+def seed_count(text):
+    """argparse type of --eval-seeds: the seed-diversity measures compare pairs of seeds."""
+    n = int(text)
+    if n < 2:
+        raise argparse.ArgumentTypeError(f"{n} seed(s): the seed measures compare pairs of images; use 2 or more")
+    return n
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run", type=Path, default=HERE / "runs" / "main", help="checkpoint folder (resumes)")
@@ -417,7 +425,7 @@ def main():
     p.add_argument("--init-from-onnx", type=Path, default=None,
                    help="continue from an exported model folder (e.g. plugin/models/seedtex-tiny)")
     p.add_argument("--save-every", type=float, default=180, help="seconds between checkpoints")
-    p.add_argument("--eval-seeds", type=int, default=8)
+    p.add_argument("--eval-seeds", type=seed_count, default=8)
     args = p.parse_args()
     args.run.mkdir(parents=True, exist_ok=True)
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=2))
