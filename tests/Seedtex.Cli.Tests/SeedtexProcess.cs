@@ -36,10 +36,17 @@ public static class SeedtexProcess
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 
-    /// <summary>Starts the tool and returns once its stderr contains <paramref name="marker"/>.</summary>
+    /// <summary>Starts the tool as a terminal would, SIGINT at its default disposition, and returns once its stderr
+    /// contains <paramref name="marker"/>. A test run started with `&amp;` from a script inherits SIGINT ignored
+    /// (POSIX shells do that to background jobs), and the tool, like any Unix program, keeps an inherited ignore:
+    /// Ctrl+C tests would then see the signal vanish. `env --default-signal` resets it and execs the tool (same pid).</summary>
     public static async Task<(Process Process, StringBuilder StdErr)> StartAndWaitForAsync(string marker, params string[] args)
     {
-        var process = Process.Start(StartInfo(args))!;
+        var info = StartInfo(args);
+        info.ArgumentList.Insert(0, info.FileName);
+        info.ArgumentList.Insert(0, "--default-signal=INT");
+        info.FileName = "env";
+        var process = Process.Start(info)!;
         var stderr = new StringBuilder();
         var seen = new TaskCompletionSource();
         process.ErrorDataReceived += (_, e) =>
