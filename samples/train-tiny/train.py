@@ -274,7 +274,7 @@ def stage_bank(run, args, log, ae):
         return torch.load(path)
     ae.eval()
     rng = random.Random(args.seed * 101)
-    specs = dataset.sample_material_specs(rng, args.bank)
+    specs = dataset.sample_material_specs(rng, args.bank, colour_mix=args.colour_mix)
     lat = []
     for i in range(0, len(specs), 32):
         gen = torch.Generator().manual_seed(args.seed * 1009 + i)
@@ -416,6 +416,8 @@ def main():
                    help="weigh each image's loss by its latent contrast, so faint detail (weave, grain) counts")
     p.add_argument("--empty-prompts", type=float, default=0.1,
                    help="share of training captions replaced by the empty prompt, which guidance subtracts")
+    p.add_argument("--colour-mix", type=float, default=0.0,
+                   help="share of bank materials coloured from any colour word, not only their family's (0: off)")
     p.add_argument("--pool-dropout", type=float, default=0.0,
                    help="share of samples trained without the pooled text vector, so cross-attention must carry the prompt too")
     p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")

@@ -7,18 +7,26 @@ from .palette import rgb, TONES
 import captions as cap
 
 
-def sample_material_specs(rng, n, family=None):
+# Colour words any family may take under colour_mix (the wood and metal names stay with their families).
+MIXABLE_COLOURS = ("red", "brown", "orange", "yellow", "tan", "beige", "white", "grey", "black", "green", "blue",
+                   "teal", "pink", "purple", "terracotta", "slate")
+
+
+def sample_material_specs(rng, n, family=None, colour_mix=0.0):
+    """colour_mix: the share of specs whose colour comes from MIXABLE_COLOURS instead of the family's own
+    palette, so that a colour word stops naming a family ("green" is otherwise only grass, moss, marble...)."""
     specs = []
     for _ in range(n):
         fi = rng.randrange(len(materials.FAMILIES)) if family is None else family
         fam = materials.FAMILIES[fi][0]
+        colours = MIXABLE_COLOURS if colour_mix and rng.random() < colour_mix else fam.colours
         r = rng.random()
         tone = TONES[0] if r < 0.2 else TONES[1] if r < 0.4 else None
         scale = rng.choice((None, None, "small", "large"))
 
         def amount(supported):
             return rng.uniform(0.6, 1.0) if supported and rng.random() < 0.35 else 0.0
-        specs.append(cap.MaterialSpec(fi, rng.choice(fam.colours), tone, scale,
+        specs.append(cap.MaterialSpec(fi, rng.choice(colours), tone, scale,
                                       amount(fam.wear), amount(fam.moss), amount(fam.wet)))
     return specs
 
