@@ -90,17 +90,18 @@ def init_from_onnx(run, args, log):
     The tokenizer and the encoder (the latent space) stay as they are; the UNet and text encoder
     keep training and the decoder is fine-tuned."""
     import from_onnx
-    if (run / "vae.pt").exists():
-        return
+    if (run / "diffusion.pt").exists():
+        return      # initialised before, or training under way: resume
     shutil.copytree(args.init_from_onnx / "tokenizer", run / "tokenizer", dirs_exist_ok=True)
     tok = bpe.Tokenizer.load(run / "tokenizer")
     ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
     from_onnx.load_all(args.init_from_onnx, tok, ae, te, unet)
     scale = json.loads((args.init_from_onnx / "vae_decoder/config.json").read_text())["scaling_factor"]
     ema = {"te": te, "unet": unet}
-    save_atomic(_diff_state(te, unet, ema, None, 0, None, False), run / "diffusion.pt")
     save_atomic({"model": ae.state_dict(), "step": 0, "elapsed": 0.0, "done": True, "scale": scale},
                 run / "vae.pt")
+    # written last: its presence is what marks the run as initialised
+    save_atomic(_diff_state(te, unet, ema, None, 0, None, False), run / "diffusion.pt")
     log(stage="init", source=str(args.init_from_onnx), scaling_factor=scale)
 
 
