@@ -37,7 +37,7 @@ import diffusion  # noqa: E402
 from data import dataset  # noqa: E402
 from models.vae import AutoEncoder  # noqa: E402
 from models.text_encoder import TextEncoder, WIDTH  # noqa: E402
-from models.unet import UNet  # noqa: E402
+from models.unet import UNet, EMB  # noqa: E402
 
 REPO = HERE.parent.parent
 
@@ -315,7 +315,10 @@ def stage_diffusion(run, args, log, tok, bank):
     path = run / "diffusion.pt"
     te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH)
     ema = {"te": copy.deepcopy(te), "unet": copy.deepcopy(unet)}
+    # training only, never exported: names the family from the UNet's pooled text vector (--family-loss)
+    family_head = torch.nn.Linear(EMB, len(dataset.materials.FAMILIES)) if args.family_loss else None
     params = list(te.parameters()) + list(unet.parameters())
+    params += list(family_head.parameters()) if family_head else []
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
     if "te" in st:
@@ -323,6 +326,8 @@ def stage_diffusion(run, args, log, tok, bank):
         unet.load_state_dict(st["unet"])
         ema["te"].load_state_dict(st["ema_te"])
         ema["unet"].load_state_dict(st["ema_unet"])
+    if family_head and st.get("family_head"):
+        family_head.load_state_dict(st["family_head"])
     if st.get("opt"):
         opt.load_state_dict(st["opt"])
     if st["done"]:
@@ -330,14 +335,15 @@ def stage_diffusion(run, args, log, tok, bank):
     step, budget = st["step"], Budget(args.unet_minutes, args.unet_steps, st["elapsed"])
     specs = [cap.MaterialSpec(**s) for s in bank["specs"]]
     scale = bank["scale"]
-    last_save, avg = time.time(), None
+    last_save, avg, avg_family = time.time(), None, None
     # the bank's mean per-image latent variance: the reference for --contrast-balance
     ref_var = diffusion.image_variance(bank["materials"] * scale).mean().item() if args.contrast_balance else None
     pairs = list(zip(ema["te"].parameters(), te.parameters())) + list(zip(ema["unet"].parameters(), unet.parameters()))
     while not budget.done(step):
         rng = random.Random(args.seed * 1_000_033 + step)
         gen = torch.Generator().manual_seed(args.seed * 1_000_037 + step)
-        if step % 5 == 4:
+        sky_step = step % 5 == 4
+        if sky_step:
             idx = torch.randint(0, len(bank["skies"]), (args.batch,), generator=gen)
             z = _roll_flip(bank["skies"][idx], gen, roll_y=False)
             texts = [dataset.training_sky_caption(*bank["sky_meta"][i], rng) for i in idx.tolist()]
@@ -360,6 +366,12 @@ def stage_diffusion(run, args, log, tok, bank):
         if args.contrast_balance:
             weight = weight * diffusion.contrast_weight(x0, ref_var)
         loss = (per_sample * weight).mean()
+        if family_head and not sky_step:
+            named = torch.tensor([t != "" for t in texts])
+            family = torch.tensor([specs[i].family for i in idx.tolist()])
+            ce = F.cross_entropy(family_head(unet.pool(ctx[named])), family[named])
+            loss = loss + args.family_loss * ce
+            avg_family = ce.item() if avg_family is None else 0.98 * avg_family + 0.02 * ce.item()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -373,19 +385,21 @@ def stage_diffusion(run, args, log, tok, bank):
         avg = loss.item() if avg is None else 0.98 * avg + 0.02 * loss.item()
         if step % 25 == 0:
             log(stage="diffusion", step=step, loss=round(avg, 4), minutes=round(budget.elapsed / 60, 1),
+                family_ce=round(avg_family, 4) if avg_family is not None else None,
                 sec_per_step=round(budget.elapsed / max(step - st["step"], 1), 3) if st["step"] == 0 else None)
         if time.time() - last_save > args.save_every:
-            save_atomic(_diff_state(te, unet, ema, opt, step, budget, False), path)
+            save_atomic(_diff_state(te, unet, ema, opt, step, budget, False, family_head), path)
             last_save = time.time()
-    save_atomic(_diff_state(te, unet, ema, opt, step, budget, True), path)
+    save_atomic(_diff_state(te, unet, ema, opt, step, budget, True, family_head), path)
     log(stage="diffusion", done=True, step=step, minutes=round(budget.elapsed / 60, 1))
     return ema["te"], ema["unet"]
 
 
-def _diff_state(te, unet, ema, opt, step, budget, done):
+def _diff_state(te, unet, ema, opt, step, budget, done, family_head=None):
     return {"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema["te"].state_dict(),
             "ema_unet": ema["unet"].state_dict(), "opt": opt.state_dict() if opt else None, "step": step,
-            "elapsed": budget.elapsed if budget else 0.0, "done": done}
+            "elapsed": budget.elapsed if budget else 0.0, "done": done,
+            "family_head": family_head.state_dict() if family_head else None}
 
 
 def seed_count(text):
@@ -419,6 +433,8 @@ def main():
                    help="share of training captions replaced by the empty prompt, which guidance subtracts")
     p.add_argument("--colour-mix", type=float, default=0.0,
                    help="share of bank materials coloured from any colour word, not only their family's (0: off)")
+    p.add_argument("--family-loss", type=float, default=0.0,
+                   help="weight of a loss that names the family from the pooled text vector, so colour words cannot drown the noun (0: off)")
     p.add_argument("--pool-dropout", type=float, default=0.0,
                    help="share of samples trained without the pooled text vector, so cross-attention must carry the prompt too")
     p.add_argument("--decoder-minutes", type=float, default=15, help="decoder fine-tune after the UNet (0: skip)")
