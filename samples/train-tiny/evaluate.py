@@ -323,7 +323,7 @@ def _load_exported(model):
     from models.unet import UNet
     from models.vae import AutoEncoder
     tok = bpe.Tokenizer.load(model / "tokenizer")
-    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH, channels=from_onnx.unet_channels(model))
     from_onnx.load_all(model, tok, ae, te, unet)
     scale = json.loads((model / "vae_decoder/config.json").read_text())["scaling_factor"]
     return tok, ae, te, unet, scale

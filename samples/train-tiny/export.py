@@ -15,7 +15,7 @@ from onnx import helper, numpy_helper
 from torch import nn
 
 import diffusion
-from models import text_encoder as te_mod, unet as unet_mod, vae as vae_mod
+from models import text_encoder as te_mod, vae as vae_mod
 
 OPSET = 17
 DEFAULT_STEPS, DEFAULT_GUIDANCE = 8, 4.0
@@ -87,7 +87,7 @@ def _write_json(path, obj):
     path.write_text(json.dumps(obj, indent=2) + "\n")
 
 
-def configs(vocab_size, scale, tok):
+def configs(vocab_size, scale, tok, unet_channels):
     vae = {"_class_name": "AutoencoderKL", "_diffusers_version": DIFFUSERS_VERSION,
            "in_channels": 3, "out_channels": 3, "latent_channels": vae_mod.LATENT,
            "block_out_channels": list(vae_mod.CHANNELS), "layers_per_block": 1,
@@ -118,7 +118,7 @@ def configs(vocab_size, scale, tok):
         "unet/config.json": {
             "_class_name": "UNet2DConditionModel", "_diffusers_version": DIFFUSERS_VERSION,
             "sample_size": 32, "in_channels": 4, "out_channels": 4,
-            "block_out_channels": list(unet_mod.CHANNELS), "layers_per_block": 2,
+            "block_out_channels": list(unet_channels), "layers_per_block": 2,
             "down_block_types": ["DownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D"],
             "up_block_types": ["CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "UpBlock2D"],
             "mid_block_type": "UNetMidBlock2DCrossAttn", "cross_attention_dim": te_mod.WIDTH,
@@ -164,7 +164,7 @@ def export_all(out, tok, ae, te, unet, scale, log):
     tmp = out.with_name(out.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tok.save(tmp / "tokenizer")
-    for name, obj in configs(len(tok.vocab), scale, tok).items():
+    for name, obj in configs(len(tok.vocab), scale, tok, unet.channels).items():
         _write_json(tmp / name, obj)
     ids = torch.tensor([tok.encode("dark red bricks")] * 2, dtype=torch.int32)
     parts = part_exporters(ids)

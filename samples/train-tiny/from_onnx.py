@@ -8,6 +8,7 @@ GroupNorm affine parameters become `[C, 1, 1]` `onnx::Mul_N`/`onnx::Add_N`). The
 initializer to parameter is found by exporting the same architecture with every parameter
 set to distinct random values and matching values, so no naming rule is hard-coded here.
 """
+import json
 import tempfile
 from pathlib import Path
 
@@ -90,6 +91,11 @@ def load_into(module, onnx_path, export_fn):
         for n, p in module.named_parameters():
             p.copy_(state[n])
     return module
+
+
+def unet_channels(folder):
+    """The UNet's widths per level, from the folder's unet/config.json (train.py --unet-channels)."""
+    return tuple(json.loads((Path(folder) / "unet/config.json").read_text())["block_out_channels"])
 
 
 def load_all(folder, tok, ae, te, unet):

@@ -37,7 +37,8 @@ import diffusion  # noqa: E402
 from data import dataset  # noqa: E402
 from models.vae import AutoEncoder  # noqa: E402
 from models.text_encoder import TextEncoder, WIDTH  # noqa: E402
-from models.unet import UNet, EMB  # noqa: E402
+from models.layers import GROUPS  # noqa: E402
+from models.unet import CHANNELS, EMB, UNet  # noqa: E402
 
 REPO = HERE.parent.parent
 
@@ -94,7 +95,11 @@ def init_from_onnx(run, args, log):
         return      # initialised before, or training under way: resume
     shutil.copytree(args.init_from_onnx / "tokenizer", run / "tokenizer", dirs_exist_ok=True)
     tok = bpe.Tokenizer.load(run / "tokenizer")
-    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    channels = from_onnx.unet_channels(args.init_from_onnx)
+    if channels != args.unet_channels:
+        raise SystemExit(f"--init-from-onnx {args.init_from_onnx} has a UNet of widths {channels}, not "
+                         f"--unet-channels {args.unet_channels}: pass --unet-channels {','.join(map(str, channels))}")
+    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH, channels=channels)
     from_onnx.load_all(args.init_from_onnx, tok, ae, te, unet)
     scale = json.loads((args.init_from_onnx / "vae_decoder/config.json").read_text())["scaling_factor"]
     ema = {"te": te, "unet": unet}
@@ -313,7 +318,7 @@ def _roll_flip(z, gen, roll_y=True):
 
 def stage_diffusion(run, args, log, tok, bank):
     path = run / "diffusion.pt"
-    te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH)
+    te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH, channels=args.unet_channels)
     ema = {"te": copy.deepcopy(te), "unet": copy.deepcopy(unet)}
     # training only, never exported: names the family from the UNet's pooled text vector (--family-loss)
     family_head = torch.nn.Linear(EMB, len(dataset.materials.FAMILIES)) if args.family_loss else None
@@ -322,6 +327,10 @@ def stage_diffusion(run, args, log, tok, bank):
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     st = torch.load(path) if path.exists() else {"step": 0, "elapsed": 0.0, "done": False}
     if "te" in st:
+        saved = tuple(st.get("unet_channels", CHANNELS))   # checkpoints from before the flag have the default
+        if saved != unet.channels:
+            raise SystemExit(f"{path} holds a UNet of widths {saved}, not --unet-channels {unet.channels}: "
+                             f"resume with --unet-channels {','.join(map(str, saved))}")
         te.load_state_dict(st["te"])
         unet.load_state_dict(st["unet"])
         ema["te"].load_state_dict(st["ema_te"])
@@ -399,7 +408,18 @@ def _diff_state(te, unet, ema, opt, step, budget, done, family_head=None):
     return {"te": te.state_dict(), "unet": unet.state_dict(), "ema_te": ema["te"].state_dict(),
             "ema_unet": ema["unet"].state_dict(), "opt": opt.state_dict() if opt else None, "step": step,
             "elapsed": budget.elapsed if budget else 0.0, "done": done,
-            "family_head": family_head.state_dict() if family_head else None}
+            "family_head": family_head.state_dict() if family_head else None, "unet_channels": list(unet.channels)}
+
+
+def channel_list(text):
+    """argparse type of --unet-channels: three widths, each a multiple of the GroupNorm groups."""
+    try:
+        widths = tuple(int(w) for w in text.split(","))
+    except ValueError:
+        widths = ()
+    if len(widths) != 3 or any(w <= 0 or w % GROUPS for w in widths):
+        raise argparse.ArgumentTypeError(f"'{text}': give three widths, multiples of {GROUPS}, e.g. 48,96,128")
+    return widths
 
 
 def seed_count(text):
@@ -421,6 +441,8 @@ def main():
     p.add_argument("--vae-batch", type=int, default=10)
     p.add_argument("--vae-lr", type=float, default=1e-3)
     p.add_argument("--bank", type=int, default=2400, help="material images in the latent bank")
+    p.add_argument("--unet-channels", type=channel_list, default=CHANNELS,
+                   help="the UNet's widths per level, e.g. 56,112,160 (default: the shipped model's)")
     p.add_argument("--unet-minutes", type=float, default=60)
     p.add_argument("--unet-steps", type=int, default=100000)
     p.add_argument("--batch", type=int, default=24)

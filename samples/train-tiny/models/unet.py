@@ -39,9 +39,10 @@ class AttentionPool(nn.Module):
 
 
 class UNet(nn.Module):
-    def __init__(self, ctx_dim, in_channels=4):
+    def __init__(self, ctx_dim, in_channels=4, channels=CHANNELS):
         super().__init__()
-        c0, c1, c2 = CHANNELS
+        self.channels = tuple(channels)
+        c0, c1, c2 = self.channels
         self.time = nn.Sequential(nn.Linear(TIME_FREQS, EMB), nn.SiLU(), nn.Linear(EMB, EMB))
         self.pool = AttentionPool(ctx_dim, EMB)
         self.conv_in = conv3(in_channels, c0)
