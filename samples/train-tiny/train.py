@@ -91,23 +91,28 @@ def init_from_onnx(run, args, log):
     The tokenizer and the encoder (the latent space) stay as they are; the UNet and text encoder
     keep training and the decoder is fine-tuned."""
     import from_onnx
-    if (run / "diffusion.pt").exists():
-        return      # initialised before, or training under way: resume
+    # the file written last marks the run as initialised (or training under way): resume
+    if (run / ("vae.pt" if args.fresh_unet else "diffusion.pt")).exists():
+        return
     shutil.copytree(args.init_from_onnx / "tokenizer", run / "tokenizer", dirs_exist_ok=True)
     tok = bpe.Tokenizer.load(run / "tokenizer")
-    channels = from_onnx.unet_channels(args.init_from_onnx)
-    if channels != args.unet_channels:
-        raise SystemExit(f"--init-from-onnx {args.init_from_onnx} has a UNet of widths {channels}, not "
-                         f"--unet-channels {args.unet_channels}: pass --unet-channels {','.join(map(str, channels))}")
-    ae, te, unet = AutoEncoder(), TextEncoder(len(tok.vocab)), UNet(WIDTH, channels=channels)
-    from_onnx.load_all(args.init_from_onnx, tok, ae, te, unet)
+    ae = AutoEncoder()
+    if args.fresh_unet:
+        from_onnx.load_vae(args.init_from_onnx, tok, ae)
+    else:
+        channels = from_onnx.unet_channels(args.init_from_onnx)
+        if channels != args.unet_channels:
+            raise SystemExit(f"--init-from-onnx {args.init_from_onnx} has a UNet of widths {channels}, not "
+                             f"--unet-channels {args.unet_channels}: pass --unet-channels "
+                             f"{','.join(map(str, channels))}, or --fresh-unet to train a new one")
+        te, unet = TextEncoder(len(tok.vocab)), UNet(WIDTH, channels=channels)
+        from_onnx.load_all(args.init_from_onnx, tok, ae, te, unet)
     scale = json.loads((args.init_from_onnx / "vae_decoder/config.json").read_text())["scaling_factor"]
-    ema = {"te": te, "unet": unet}
     save_atomic({"model": ae.state_dict(), "step": 0, "elapsed": 0.0, "done": True, "scale": scale},
                 run / "vae.pt")
-    # written last: its presence is what marks the run as initialised
-    save_atomic(_diff_state(te, unet, ema, None, 0, None, False), run / "diffusion.pt")
-    log(stage="init", source=str(args.init_from_onnx), scaling_factor=scale)
+    if not args.fresh_unet:
+        save_atomic(_diff_state(te, unet, {"te": te, "unet": unet}, None, 0, None, False), run / "diffusion.pt")
+    log(stage="init", source=str(args.init_from_onnx), scaling_factor=scale, fresh_unet=args.fresh_unet)
 
 
 def stage_tokenizer(run, args, log):
@@ -465,9 +470,13 @@ def main():
     p.add_argument("--decoder-edge", type=float, default=0.5, help="weight of the neighbour-difference loss")
     p.add_argument("--init-from-onnx", type=Path, default=None,
                    help="continue from an exported model folder (e.g. plugin/models/seedtex-tiny)")
+    p.add_argument("--fresh-unet", action="store_true",
+                   help="with --init-from-onnx: keep only its tokenizer and VAE; train a new text encoder and UNet")
     p.add_argument("--save-every", type=float, default=180, help="seconds between checkpoints")
     p.add_argument("--eval-seeds", type=seed_count, default=8)
     args = p.parse_args()
+    if args.fresh_unet and not args.init_from_onnx:
+        p.error("--fresh-unet keeps the tokenizer and VAE of --init-from-onnx: pass the model folder too")
     args.run.mkdir(parents=True, exist_ok=True)
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=2))
     log = Log(args.run / "log.jsonl")
