@@ -89,7 +89,7 @@ class Budget:
 def init_from_onnx(run, args, log):
     """Seed the run's checkpoints from the committed model, so training continues from it.
     The tokenizer and the encoder (the latent space) stay as they are; the UNet and text encoder
-    keep training and the decoder is fine-tuned."""
+    keep training (with --fresh-unet: new ones train from scratch) and the decoder is fine-tuned."""
     import from_onnx
     # the file written last marks the run as initialised (or training under way): resume
     if (run / ("vae.pt" if args.fresh_unet else "diffusion.pt")).exists():
