@@ -134,8 +134,9 @@ def configs(vocab_size, scale, tok, unet_channels):
     }
 
 
-def part_exporters(ids):
+def part_exporters(tok):
     """name -> fn(module, path) exporting that part with its ONNX names and dynamic axes."""
+    ids = torch.tensor([tok.encode("dark red bricks")] * 2, dtype=torch.int32)
     ctx = torch.randn(2, 77, te_mod.WIDTH)
     return {
         "text_encoder": lambda te, path: _export(
@@ -166,8 +167,7 @@ def export_all(out, tok, ae, te, unet, scale, log):
     tok.save(tmp / "tokenizer")
     for name, obj in configs(len(tok.vocab), scale, tok, unet.channels).items():
         _write_json(tmp / name, obj)
-    ids = torch.tensor([tok.encode("dark red bricks")] * 2, dtype=torch.int32)
-    parts = part_exporters(ids)
+    parts = part_exporters(tok)
     sizes = {name: parts[name](module, tmp / name / "model.onnx")
              for name, module in (("text_encoder", te), ("unet", unet), ("vae_decoder", ae.decoder),
                                   ("vae_encoder", ae.encoder))}

@@ -98,20 +98,16 @@ def unet_channels(folder):
     return tuple(json.loads((Path(folder) / "unet/config.json").read_text())["block_out_channels"])
 
 
-def _parts(tok):
-    return export.part_exporters(torch.tensor([tok.encode("dark red bricks")] * 2, dtype=torch.int32))
-
-
 def load_vae(folder, tok, ae):
     """Only the VAE of a model folder: its latent space, for a new text encoder and UNet to train on."""
-    folder, parts = Path(folder), _parts(tok)
+    folder, parts = Path(folder), export.part_exporters(tok)
     load_into(ae.decoder, folder / "vae_decoder/model.onnx", parts["vae_decoder"])
     load_into(ae.encoder, folder / "vae_encoder/model.onnx", parts["vae_encoder"])
 
 
 def load_all(folder, tok, ae, te, unet):
     """Every part of a model folder written by export.export_all."""
-    folder, parts = Path(folder), _parts(tok)
+    folder, parts = Path(folder), export.part_exporters(tok)
     load_into(te, folder / "text_encoder/model.onnx", parts["text_encoder"])
     load_into(unet, folder / "unet/model.onnx", parts["unet"])
     load_vae(folder, tok, ae)
