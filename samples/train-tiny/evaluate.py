@@ -10,7 +10,7 @@ and, with --cli, from the C# pipeline through the exported ONNX model:
 import os
 import sys
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")   # the same split of the cores as train.py, and why
 import argparse
 import json
 import math
@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-torch.set_num_threads(1)
+torch.set_num_threads(2)
 
 import captions as cap  # noqa: E402
 import classifier  # noqa: E402
